@@ -1,0 +1,122 @@
+"""governance: the board tool of a network of cities."""
+
+import os
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from governance import config as default_config
+from governance.extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_deferred
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, command line."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
+        static_folder=os.path.join(os.path.dirname(__file__), "..", "static"),
+    )
+    app.config.from_mapping(default_config.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "governance.sqlite")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    _check_secret_key(app)
+    if app.debug:
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+    if not app.config.get("DOCUMENTS_DIR"):
+        app.config["DOCUMENTS_DIR"] = os.path.join(app.instance_path, "documents")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from governance.i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from governance.database import configure_engine
+
+    configure_engine(app)
+    _import_models()
+
+    from governance.accounts.auth import init_login
+
+    init_login(app)
+
+    from governance.accounts.views import bp as accounts_bp
+    from governance.admissions.views import bp as admissions_bp
+    from governance.api import bp as api_bp
+    from governance.charts.views import bp as charts_bp
+    from governance.main import bp as main_bp
+    from governance.meetings.views import bp as meetings_bp
+    from governance.members.views import bp as members_bp
+    from governance.voting.views import bp as voting_bp
+
+    for blueprint in (main_bp, accounts_bp, members_bp, admissions_bp, voting_bp, meetings_bp, charts_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+
+    from governance.cli import register_commands
+
+    register_commands(app)
+    _install_request_hooks(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        if app.debug or app.testing:
+            app.config["SECRET_KEY"] = "dev-only-not-secret"
+        else:
+            raise RuntimeError(
+                "FLASK_SECRET_KEY is not set. Set it in the environment or as SECRET_KEY in "
+                "instance/config.py (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+
+
+def _import_models() -> None:
+    """Import every area's models so the metadata is complete for Alembic and queries."""
+    import governance.accounts.models  # noqa: F401
+    import governance.admissions.models  # noqa: F401
+    import governance.audit  # noqa: F401
+    import governance.meetings.models  # noqa: F401
+    import governance.members.models  # noqa: F401
+    import governance.voting.models  # noqa: F401
+
+
+def _install_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def choose_transaction_kind():
+        # Reads run in deferred SQLite transactions; writes take the write lock at BEGIN.
+        g._sqlite_token = sqlite_deferred.set(request.method in SAFE_METHODS)
+
+    @app.teardown_request
+    def finish_unit_of_work(exc):
+        token = g.pop("_sqlite_token", None)
+        if exc is not None:
+            db.session.rollback()
+        if token is not None:
+            sqlite_deferred.reset(token)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        )
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response

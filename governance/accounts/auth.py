@@ -1,0 +1,85 @@
+"""Who is asking: session login for pages, bearer tokens for the API, and role checks."""
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+from typing import Optional
+
+import sqlalchemy as sa
+from flask import Flask, abort, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from governance.accounts.models import ApiToken, Role, User
+from governance.extensions import db, login_manager
+
+
+def hash_token(token: str) -> str:
+    """Tokens are kept only as their SHA-256: a stolen database yields no usable token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token_value() -> str:
+    return "gov_" + secrets.token_urlsafe(32)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> Optional[User]:
+        user_id, _, version = session_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # A session made before the last logout or deactivation no longer counts.
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def user_for_token(token: str) -> Optional[User]:
+    """The active user a bearer token belongs to, or None for an unknown or revoked token."""
+    if not token:
+        return None
+    row = db.session.execute(
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    ).scalar_one_or_none()
+    return row
+
+
+def api_user() -> Optional[User]:
+    """The user behind this API request's bearer token (cached for the request)."""
+    if "api_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return g.api_user
+
+
+def role_required(*roles: Role) -> Callable:
+    """Page decorator: logged in, and holding one of the roles (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def login_required(view: Callable) -> Callable:
+    """Page decorator: any logged-in user."""
+    return role_required()(view)

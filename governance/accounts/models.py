@@ -1,0 +1,86 @@
+"""Accounts: users with roles, the city a board member represents, API tokens."""
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.models_base import enum_column, utcnow
+
+
+class Role(enum.StrEnum):
+    SECRETARIAT = "secretariat"
+    CHAIR = "chair"
+    BOARD = "board"
+    DAILY_BOARD = "daily_board"
+
+
+class User(db.Model):
+    """A person with one or more roles; a board member represents one city."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    # Raised on logout and deactivation: every session and remember cookie carries the
+    # number it was made with, so raising it ends them all at once.
+    session_version: so.Mapped[int] = so.mapped_column(default=1)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
+    role_rows: so.Mapped[list["UserRole"]] = so.relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    # Flask-Login's interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def roles(self) -> set[Role]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether the user holds any of the roles."""
+        return bool(self.roles & set(roles))
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    role: so.Mapped[Role] = so.mapped_column(enum_column(Role, "role"), primary_key=True)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API, kept only as its SHA-256."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    label: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    revoked_at: so.Mapped[Optional[dt.datetime]]
+
+    user: so.Mapped[User] = so.relationship()

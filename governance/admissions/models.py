@@ -1,0 +1,53 @@
+"""A city's application for membership and the daily board's advice on it."""
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.models_base import enum_column, utcnow
+
+
+class ApplicationStatus(enum.StrEnum):
+    RECEIVED = "received"
+    VOTING = "voting"
+    ADMITTED = "admitted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+ACTIVE_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.VOTING)
+
+
+class Advice(enum.StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class Application(db.Model):
+    """A city's request to become a member from a date."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    status: so.Mapped[ApplicationStatus] = so.mapped_column(
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.RECEIVED
+    )
+    received_on: so.Mapped[dt.date]
+    effective_on: so.Mapped[Optional[dt.date]]
+    motivation: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    advice: so.Mapped[Optional[Advice]] = so.mapped_column(enum_column(Advice, "advice"))
+    advice_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    advice_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    advice_at: so.Mapped[Optional[dt.datetime]]
+    decided_on: so.Mapped[Optional[dt.date]]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    city: so.Mapped["City"] = so.relationship()  # noqa: F821
+    advice_by: so.Mapped[Optional["User"]] = so.relationship()  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

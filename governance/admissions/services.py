@@ -1,0 +1,306 @@
+"""Applications, the admission criteria, seats under the cap, and what a decision does."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from governance import audit
+from governance.accounts.models import Role
+from governance.admissions.models import ACTIVE_STATUSES, Advice, Application, ApplicationStatus
+from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from governance.extensions import db
+from governance.members import services as members
+from governance.members.models import City, Network, NetworkName
+from governance.models_base import utcnow
+
+
+@dataclass
+class Criterion:
+    code: str
+    passed: bool
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "passed": self.passed, "detail": self.detail}
+
+
+@dataclass
+class Assessment:
+    eligible: bool
+    criteria: list[Criterion]
+
+    def as_dict(self) -> dict:
+        return {"eligible": self.eligible, "criteria": [c.as_dict() for c in self.criteria]}
+
+    def criterion(self, code: str) -> Optional[Criterion]:
+        return next((c for c in self.criteria if c.code == code), None)
+
+
+# -- seats under the cap ------------------------------------------------------------------
+
+
+def admissions_pending_effect(today: Optional[dt.date] = None) -> int:
+    """Admissions decided whose effective date has not come yet."""
+    today = today or dt.date.today()
+    return db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.status == ApplicationStatus.ADMITTED, Application.effective_on > today
+        )
+    ) or 0
+
+
+def open_admission_polls() -> int:
+    """Admission polls open now: each holds a seat until it closes."""
+    from governance.voting.models import Poll, PollKind, PollState
+
+    return db.session.scalar(
+        sa.select(sa.func.count(Poll.id)).where(Poll.kind == PollKind.ADMISSION, Poll.state == PollState.OPEN)
+    ) or 0
+
+
+def seats_taken(network: Network, today: Optional[dt.date] = None) -> int:
+    """Members now, plus admissions decided but not yet effective, plus admission polls open now."""
+    today = today or dt.date.today()
+    return members.member_count_on(today) + admissions_pending_effect(today) + open_admission_polls()
+
+
+def seats_left(network: Network, today: Optional[dt.date] = None) -> int:
+    return max(0, network.cap - seats_taken(network, today))
+
+
+# -- applications -------------------------------------------------------------------------
+
+
+def get_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise NotFound(_("There is no application with number %(id)s.", id=application_id))
+    return application
+
+
+def list_applications(status: Optional[str] = None) -> list[Application]:
+    query = sa.select(Application).order_by(Application.received_on.desc(), Application.id.desc())
+    if status:
+        query = query.where(Application.status == ApplicationStatus(status))
+    return list(db.session.scalars(query))
+
+
+def create_application(actor, city_id, received_on, effective_on=None, motivation: str = "") -> Application:
+    """Register a city's application for membership."""
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    city = None
+    if city_id is None:
+        fail("city_id", _("Choose the city that applies."))
+    elif isinstance(city_id, bool) or not isinstance(city_id, int):
+        fail("city_id", _("Must be the number of a city."))
+    else:
+        city = db.session.get(City, city_id)
+        if city is None:
+            fail("city_id", _("There is no city with number %(id)s.", id=city_id))
+    today = dt.date.today()
+    if received_on is None:
+        fail("received_on", _("Enter the date the application was received."))
+    elif received_on > today:
+        fail("received_on", _("The date received cannot lie in the future."))
+    if effective_on is not None and received_on is not None and effective_on < received_on:
+        fail("effective_on", _("The requested membership date cannot lie before the date received."))
+    if motivation is not None and (not isinstance(motivation, str) or len(motivation) > 10_000):
+        fail("motivation", _("At most %(n)d characters.", n=10_000))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    if city.membership_on(today) is not None or (effective_on and city.membership_on(effective_on)):
+        message = _("%(name)s is already a member.", name=city.name)
+        raise Conflict(message, code="duplicate", fields={"city_id": [message]})
+    active = db.session.scalars(
+        sa.select(Application).where(Application.city_id == city.id, Application.status.in_(ACTIVE_STATUSES))
+    ).first()
+    if active is not None:
+        message = _("%(name)s already has an application under way (number %(id)s).", name=city.name, id=active.id)
+        raise Conflict(message, code="duplicate", fields={"city_id": [message]})
+    application = Application(city_id=city.id, received_on=received_on, effective_on=effective_on,
+                              motivation=(motivation or "").strip())
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.received", application, actor, city_id=city.id, received_on=received_on,
+                 effective_on=effective_on)
+    return application
+
+
+def record_advice(actor, application: Application, advice, text) -> Application:
+    """The daily board's advice on an application: positive or negative, with its reasoning."""
+    if actor is None or not actor.has_role(Role.DAILY_BOARD):
+        raise Forbidden(_("Only the daily board records advice on an application."))
+    errors: dict[str, list[str]] = {}
+    try:
+        advice_value = Advice(advice)
+    except ValueError:
+        errors["advice"] = [_("Choose positive or negative.")]
+    if not isinstance(text, str) or not text.strip():
+        errors["advice_text"] = [_("Explain the advice in a few sentences.")]
+    elif len(text) > 10_000:
+        errors["advice_text"] = [_("At most %(n)d characters.", n=10_000)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    if application.status not in ACTIVE_STATUSES:
+        raise Conflict(_("The board has decided on this application; the advice can no longer change."))
+    application.advice = advice_value
+    application.advice_text = text.strip()
+    application.advice_by_id = actor.id
+    application.advice_at = utcnow()
+    db.session.flush()
+    audit.record("application.advice", application, actor, advice=advice_value, text=text.strip())
+    return application
+
+
+def withdraw_application(actor, application: Application) -> Application:
+    """Withdraw an application whose vote has not opened."""
+    if application.status != ApplicationStatus.RECEIVED:
+        raise Conflict(_("Only an application whose vote has not opened can be withdrawn."))
+    application.status = ApplicationStatus.WITHDRAWN
+    application.decided_on = dt.date.today()
+    db.session.flush()
+    audit.record("application.withdrawn", application, actor)
+    return application
+
+
+def assess(application: Application, network: Optional[Network] = None) -> Assessment:
+    """Check the application against the criteria as it stands now."""
+    network = network or members.get_network()
+    today = dt.date.today()
+    city = application.city
+    criteria: list[Criterion] = []
+    is_member = city.membership_on(today) is not None
+    criteria.append(Criterion(
+        "not_member", not is_member,
+        _("%(name)s is already a member.", name=city.name) if is_member
+        else _("%(name)s is not a member yet.", name=city.name),
+    ))
+    figure = city.latest_population()
+    if figure is None:
+        criteria.append(Criterion("min_population", False, _("No population figure is known.")))
+    else:
+        enough = figure.population >= network.min_population
+        criteria.append(Criterion(
+            "min_population", enough,
+            _("%(population)s inhabitants on %(date)s; the minimum is %(minimum)s.",
+              population=_number(figure.population), date=_date(figure.reference_date),
+              minimum=_number(network.min_population)),
+        ))
+    left = seats_left(network, today)
+    if application.status == ApplicationStatus.VOTING:
+        criteria.append(Criterion("cap", True, _("The open vote holds a seat under the cap of %(cap)d.",
+                                                 cap=network.cap)))
+    elif application.status == ApplicationStatus.ADMITTED:
+        criteria.append(Criterion("cap", True, _("Admitted: the city holds its seat under the cap of %(cap)d.",
+                                                 cap=network.cap)))
+    else:
+        criteria.append(Criterion(
+            "cap", left > 0,
+            _("%(left)d of %(cap)d seats left.", left=left, cap=network.cap) if left > 0
+            else _("No seats left: the network has reached its cap of %(cap)d.", cap=network.cap),
+        ))
+    if application.advice is None:
+        criteria.append(Criterion("daily_board_advice", False, _("The daily board has not given its advice yet.")))
+    else:
+        positive = application.advice == Advice.POSITIVE
+        criteria.append(Criterion(
+            "daily_board_advice", positive,
+            (_("Positive advice of the daily board: %(text)s", text=application.advice_text) if positive
+             else _("Negative advice of the daily board: %(text)s", text=application.advice_text)),
+        ))
+    return Assessment(all(c.passed for c in criteria), criteria)
+
+
+def _number(value: int) -> str:
+    from flask_babel import format_decimal
+
+    return format_decimal(value)
+
+
+def _date(value: dt.date) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, "long")
+
+
+def application_json(application: Application, network: Optional[Network] = None) -> dict:
+    from governance.voting.models import Poll
+
+    poll_id = db.session.scalar(
+        sa.select(Poll.id).where(Poll.application_id == application.id).order_by(Poll.id.desc()).limit(1)
+    )
+    return {
+        "id": application.id,
+        "city_id": application.city_id,
+        "city": application.city.name,
+        "status": application.status.value,
+        "received_on": application.received_on.isoformat(),
+        "effective_on": application.effective_on.isoformat() if application.effective_on else None,
+        "motivation": application.motivation,
+        "advice": application.advice.value if application.advice else None,
+        "advice_text": application.advice_text or None,
+        "decided_on": application.decided_on.isoformat() if application.decided_on else None,
+        "assessment": assess(application, network).as_dict(),
+        "poll_id": poll_id,
+    }
+
+
+# -- the effects of a decision ------------------------------------------------------------------
+
+
+def apply_decision(actor, application: Application, adopted: bool, poll, decided_on: dt.date) -> None:
+    """Make an admission take effect (membership, then the naming rule), or record the rejection."""
+    application.decided_on = decided_on
+    if not adopted:
+        application.status = ApplicationStatus.REJECTED
+        db.session.flush()
+        audit.record("application.rejected", application, actor, poll_id=poll.id)
+        return
+    application.status = ApplicationStatus.ADMITTED
+    joined_on = application.effective_on or decided_on
+    members.add_membership(actor, application.city, joined_on, application=application)
+    audit.record("application.admitted", application, actor, poll_id=poll.id, effective_on=joined_on)
+    apply_naming_rule(actor, poll, joined_on)
+
+
+def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:
+    """Rename the network, once, from the first day membership reaches the rule's threshold."""
+    network = members.get_network()
+    if not network.rename_at_members or not network.rename_to:
+        return None
+    already = db.session.scalar(
+        sa.select(sa.func.count(NetworkName.id)).where(NetworkName.network_id == network.id,
+                                                       NetworkName.by_naming_rule.is_(True))
+    )
+    if already:
+        return None
+    from governance.members.models import Membership
+
+    later_starts = db.session.scalars(
+        sa.select(Membership.joined_on).where(Membership.joined_on > from_day).distinct()
+    ).all()
+    for day in sorted({from_day, *later_starts}):
+        count = members.member_count_on(day)
+        if count >= network.rename_at_members:
+            name = NetworkName(
+                network_id=network.id,
+                name=network.rename_to,
+                valid_from=day,
+                reason=_("Naming rule: the network reached %(count)d members (poll %(poll)s).",
+                         count=network.rename_at_members, poll=poll.id),
+                by_naming_rule=True,
+                poll_id=poll.id,
+            )
+            db.session.add(name)
+            db.session.flush()
+            audit.record("network.renamed", network, actor, name=network.rename_to, valid_from=day,
+                         poll_id=poll.id, members=count)
+            return name
+    return None

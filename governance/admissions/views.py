@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("admissions", __name__)

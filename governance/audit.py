@@ -1,0 +1,178 @@
+"""The hash-chained audit log: every state change appends an entry that seals the one before."""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.models_base import utcnow
+
+GENESIS_HASH = "0" * 64
+# One key for PostgreSQL's transaction-scoped advisory lock that serialises appends.
+_APPEND_LOCK_KEY = 7_340_032
+
+
+class AuditEntry(db.Model):
+    """One recorded change; `entry_hash` covers its fields and the previous entry's hash."""
+
+    __tablename__ = "audit_entry"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    recorded_at: so.Mapped[str] = so.mapped_column(sa.String(32))
+    actor_id: so.Mapped[Optional[int]]
+    action: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    object_type: so.Mapped[str] = so.mapped_column(sa.String(40))
+    object_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    data: so.Mapped[str] = so.mapped_column(sa.Text, default="{}")
+    prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    entry_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+
+    def payload(self) -> dict[str, Any]:
+        return json.loads(self.data)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    raise TypeError(f"cannot record {type(value).__name__} in the audit log")
+
+
+def canonical(value: Any) -> str:
+    """The one JSON text of a value that both append and verify hash."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def compute_hash(
+    prev_hash: str,
+    seq: int,
+    recorded_at: str,
+    actor_id: Optional[int],
+    action: str,
+    object_type: str,
+    object_id: Optional[str],
+    data: str,
+) -> str:
+    """SHA-256 over the entry's fields and its predecessor's hash."""
+    body = canonical([prev_hash, seq, recorded_at, actor_id, action, object_type, object_id, data])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _lock_chain_head() -> None:
+    """Serialise appends so two transactions never seal the same predecessor."""
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
+    # SQLite: every write transaction already holds the database's write lock (BEGIN IMMEDIATE).
+
+
+def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> AuditEntry:
+    """Append an entry for a change to `obj` by `actor`, in the caller's transaction."""
+    _lock_chain_head()
+    head = db.session.execute(
+        sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    prev_hash = head.entry_hash if head else GENESIS_HASH
+    seq = (head.id + 1) if head else 1
+    object_type = obj.__tablename__ if obj is not None and hasattr(obj, "__tablename__") else (obj or "system")
+    object_id = str(obj.id) if obj is not None and hasattr(obj, "id") else None
+    actor_id = getattr(actor, "id", None)
+    recorded_at = utcnow().isoformat(timespec="microseconds")
+    text = canonical(data)
+    entry = AuditEntry(
+        id=seq,
+        recorded_at=recorded_at,
+        actor_id=actor_id,
+        action=action,
+        object_type=str(object_type),
+        object_id=object_id,
+        data=text,
+        prev_hash=prev_hash,
+        entry_hash=compute_hash(prev_hash, seq, recorded_at, actor_id, action, str(object_type), object_id, text),
+    )
+    db.session.add(entry)
+    anchor = db.session.get(AuditAnchor, 1)
+    if anchor is None:
+        db.session.add(AuditAnchor(id=1, count=seq, head_hash=entry.entry_hash))
+    else:
+        anchor.count, anchor.head_hash = seq, entry.entry_hash
+    db.session.flush()
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    head: str
+    problem: Optional[str] = None
+
+
+# Other areas register checks that compare their rows with what the chain recorded
+# (e.g. a ballot against its vote entry); each yields a sentence per mismatch.
+_consistency_checks: list[Callable[[list[AuditEntry]], Iterator[str]]] = []
+
+
+def register_consistency_check(check: Callable[[list[AuditEntry]], Iterator[str]]) -> None:
+    """Add a check that `verify` runs after the chain itself holds."""
+    if check not in _consistency_checks:
+        _consistency_checks.append(check)
+
+
+def verify() -> VerifyResult:
+    """Walk the chain from the start; name the first entry that is edited, missing or out of place."""
+    entries = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+    prev_hash = GENESIS_HASH
+    for expected_seq, entry in enumerate(entries, start=1):
+        if entry.id != expected_seq:
+            return VerifyResult(False, len(entries), prev_hash, f"entry {expected_seq} is missing (next is {entry.id})")
+        if entry.prev_hash != prev_hash:
+            return VerifyResult(False, len(entries), prev_hash, f"entry {entry.id} does not follow entry {entry.id - 1}")
+        recomputed = compute_hash(
+            entry.prev_hash,
+            entry.id,
+            entry.recorded_at,
+            entry.actor_id,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.data,
+        )
+        if recomputed != entry.entry_hash:
+            return VerifyResult(False, len(entries), prev_hash, f"entry {entry.id} ({entry.action}) was altered")
+        prev_hash = entry.entry_hash
+    anchor = AuditAnchor.current()
+    if anchor is not None and anchor.count > len(entries):
+        return VerifyResult(
+            False,
+            len(entries),
+            prev_hash,
+            f"the log ends at entry {len(entries)} but entry {anchor.count} was recorded (truncated)",
+        )
+    if anchor is not None and anchor.count == len(entries) and anchor.head_hash != prev_hash:
+        return VerifyResult(False, len(entries), prev_hash, f"entry {len(entries)} is not the recorded head")
+    for check in _consistency_checks:
+        for problem in check(entries):
+            return VerifyResult(False, len(entries), prev_hash, problem)
+    return VerifyResult(True, len(entries), prev_hash)
+
+
+class AuditAnchor(db.Model):
+    """The count and head hash the chain reached: a truncated tail shows against it."""
+
+    __tablename__ = "audit_anchor"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    count: so.Mapped[int]
+    head_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    @classmethod
+    def current(cls) -> Optional["AuditAnchor"]:
+        return db.session.get(cls, 1)

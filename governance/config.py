@@ -1,0 +1,46 @@
+"""Settings in code; instance/config.py and FLASK_* variables override them."""
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    "LANGUAGES": ["nl", "en"],
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    # Rate limits: in memory for one process; production sets a Redis URI.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+    # Request bodies: uploads may be large, JSON may not.
+    "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+    "API_MAX_JSON_BYTES": 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    # The network as init-db creates it.
+    "NETWORK_NAME": "G32",
+    "NETWORK_CAP": 40,
+    "NETWORK_RENAME_AT": 40,
+    "NETWORK_RENAME_TO": "G40",
+    "NETWORK_MIN_POPULATION": 50_000,
+    # Outgoing mail for invitations.
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "secretariaat@g32.invalid",
+    "MAIL_TIMEOUT": 10,
+    # Where uploaded meeting documents are kept (default: instance/documents).
+    "DOCUMENTS_DIR": None,
+    # Charts cache entries kept per process.
+    "CHART_CACHE_SIZE": 256,
+}

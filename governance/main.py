@@ -1,0 +1,142 @@
+"""The home page, the language switch, the site menu and the error pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+
+from governance.accounts.models import Role
+from governance.extensions import db
+from governance.i18n import LANGUAGE_COOKIE
+
+bp = Blueprint("main", __name__)
+
+# (endpoint, label, roles that see it)
+MENU = (
+    ("main.index", "Overview", None),
+    ("members.city_list", "Cities", (Role.SECRETARIAT,)),
+    ("admissions.application_list", "Applications", (Role.SECRETARIAT, Role.DAILY_BOARD, Role.CHAIR)),
+    ("voting.poll_list", "Votes", (Role.SECRETARIAT, Role.CHAIR, Role.BOARD)),
+    ("meetings.meeting_list", "Network day", None),
+    ("charts.index", "Charts", (Role.SECRETARIAT, Role.BOARD)),
+    ("accounts.user_list", "Accounts", (Role.SECRETARIAT,)),
+)
+
+
+def menu_labels() -> dict[str, str]:
+    # Listed here so the extractor sees each label as a translatable string.
+    return {
+        "Overview": _("Overview"),
+        "Cities": _("Cities"),
+        "Applications": _("Applications"),
+        "Votes": _("Votes"),
+        "Network day": _("Network day"),
+        "Charts": _("Charts"),
+        "Accounts": _("Accounts"),
+    }
+
+
+@bp.app_context_processor
+def layout_helpers():
+    def network_name() -> str:
+        from governance.members.services import get_network, name_on
+        import datetime as dt
+
+        try:
+            return name_on(get_network(), dt.date.today())
+        except Exception:  # before init-db there is no network to name
+            db.session.rollback()
+            return "governance"
+
+    def menu_items() -> list[dict]:
+        labels = menu_labels()
+        items = []
+        for endpoint, label, roles in MENU:
+            if roles and not current_user.has_role(*roles):
+                continue
+            try:
+                url = url_for(endpoint)
+            except BuildError:
+                continue
+            items.append({"url": url, "label": labels[label], "active": request.endpoint == endpoint})
+        return items
+
+    return {"network_name": network_name, "menu_items": menu_items}
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    if current_user.has_role(Role.SECRETARIAT):
+        try:
+            return redirect(url_for("charts.dashboard"))
+        except BuildError:
+            pass
+    if current_user.has_role(Role.CHAIR, Role.BOARD):
+        return redirect(url_for("voting.poll_list"))
+    if current_user.has_role(Role.DAILY_BOARD):
+        return redirect(url_for("admissions.application_list"))
+    return render_template("main/index.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    language = request.form.get("lang", "")
+    target = request.form.get("next") or url_for("main.index")
+    # Only ever go back to a page of this site.
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        target = url_for("main.index")
+    response = make_response(redirect(target))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response
+
+
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid",
+               409: "invalid_state", 413: "too_large", 422: "invalid", 429: "too_many_requests", 500: "server_error"}
+
+
+def error_sentence(status: int) -> str:
+    return {
+        400: _("The request could not be understood (for example, the form had expired). Please try again."),
+        401: _("You need to log in first."),
+        403: _("Your account may not open this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not possible here."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Please wait a while and try again."),
+        500: _("Something went wrong on our side. Nothing was saved; please try again."),
+    }.get(status, _("The request could not be completed."))
+
+
+@bp.app_errorhandler(HTTPException)
+def handle_http_error(error: HTTPException):
+    db.session.rollback()
+    status = error.code or 500
+    if request.path.startswith("/api/"):
+        from governance.api.common import error_response
+
+        message = error_sentence(status)
+        if status == 413:
+            message = _("The request body is larger than 1 MiB.")
+        return error_response(status, ERROR_CODES.get(status, "invalid"), message)
+    return render_template("errors/error.html", status=status, message=error_sentence(status)), status
+
+
+@bp.app_errorhandler(Exception)
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+    if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
+        raise error
+    if request.path.startswith("/api/"):
+        from governance.api.common import error_response
+
+        return error_response(500, "server_error", error_sentence(500))
+    return render_template("errors/error.html", status=500, message=error_sentence(500)), 500

@@ -1,0 +1,1 @@
+"""Cities, their populations and memberships, the network and its names."""

@@ -1,0 +1,140 @@
+"""The network, its names, and the cities with their dated populations and memberships."""
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.models_base import enum_column, utcnow
+
+
+class Majority(enum.StrEnum):
+    SIMPLE = "simple"
+    ABSOLUTE = "absolute"
+    TWO_THIRDS = "two_thirds"
+
+
+class Network(db.Model):
+    """The city network: its rules (cap, naming rule, admission minimum, default majority)."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    cap: so.Mapped[int] = so.mapped_column(default=40)
+    min_population: so.Mapped[int] = so.mapped_column(default=50_000)
+    rename_at_members: so.Mapped[Optional[int]] = so.mapped_column(default=40)
+    rename_to: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), default="G40")
+    default_majority: so.Mapped[Majority] = so.mapped_column(
+        enum_column(Majority, "majority"), default=Majority.SIMPLE
+    )
+
+    names: so.WriteOnlyMapped["NetworkName"] = so.relationship(back_populates="network")
+
+    __table_args__ = (
+        sa.CheckConstraint("cap >= 1", name="cap_positive"),
+        sa.CheckConstraint("min_population >= 0", name="min_population_not_negative"),
+    )
+
+
+class NetworkName(db.Model):
+    """A name the network carried from a date on, and the decision behind it."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    network_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("network.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    # None: the network's first name, carried since before the records start.
+    valid_from: so.Mapped[Optional[dt.date]]
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    by_naming_rule: so.Mapped[bool] = so.mapped_column(default=False)
+    poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"))
+    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    network: so.Mapped[Network] = so.relationship(back_populates="names")
+
+
+class CapChange(db.Model):
+    """A change of the membership cap, with the board decision that made it."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    network_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("network.id"), index=True)
+    old_cap: so.Mapped[int]
+    new_cap: so.Mapped[int]
+    decision: so.Mapped[str] = so.mapped_column(sa.Text)
+    changed_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    changed_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+
+
+class City(db.Model):
+    """A municipality that is, was, may become or never was a member."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    cbs_code: so.Mapped[str] = so.mapped_column(sa.String(6), unique=True)
+    province: so.Mapped[str] = so.mapped_column(sa.String(40))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    populations: so.Mapped[list["PopulationFigure"]] = so.relationship(
+        back_populates="city",
+        order_by="(PopulationFigure.reference_date, PopulationFigure.id)",
+        cascade="all, delete-orphan",
+    )
+    memberships: so.Mapped[list["Membership"]] = so.relationship(
+        back_populates="city",
+        order_by="Membership.id",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<City {self.name}>"
+
+    def population_on(self, day: dt.date) -> Optional["PopulationFigure"]:
+        """The latest figure whose reference date is on or before the day."""
+        figures = [p for p in self.populations if p.reference_date <= day]
+        return max(figures, key=lambda p: (p.reference_date, p.id)) if figures else None
+
+    def latest_population(self) -> Optional["PopulationFigure"]:
+        """The figure with the latest reference date, whatever the day."""
+        return max(self.populations, key=lambda p: (p.reference_date, p.id)) if self.populations else None
+
+    def membership_on(self, day: dt.date) -> Optional["Membership"]:
+        """The membership period that covers the day, if any."""
+        return next((m for m in self.memberships if m.covers(day)), None)
+
+
+class PopulationFigure(db.Model):
+    """A city's number of inhabitants on a reference date, from a source such as CBS."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    population: so.Mapped[int]
+    reference_date: so.Mapped[dt.date]
+    source: so.Mapped[str] = so.mapped_column(sa.String(120), default="CBS")
+    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    city: so.Mapped[City] = so.relationship(back_populates="populations")
+
+    __table_args__ = (
+        sa.CheckConstraint("population >= 1 AND population <= 10000000", name="population_range"),
+    )
+
+
+class Membership(db.Model):
+    """A period in which a city was a member: from joined_on up to, not including, left_on."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    # None: a member since before the records start (a founding member, date unknown).
+    joined_on: so.Mapped[Optional[dt.date]]
+    left_on: so.Mapped[Optional[dt.date]]
+    application_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("application.id"))
+
+    city: so.Mapped[City] = so.relationship(back_populates="memberships")
+
+    __table_args__ = (
+        sa.CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on > joined_on", name="period_order"),
+    )
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the city was a member on the day under this period."""
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day < self.left_on)

@@ -1,0 +1,408 @@
+"""The member registry: cities, populations and memberships, asked as on any date."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import gettext as _
+
+from governance import audit
+from governance.errors import Conflict, NotFound, ValidationFailed
+from governance.extensions import db
+from governance.members.models import City, Majority, Membership, Network, NetworkName, PopulationFigure, CapChange
+
+PROVINCES = (
+    "Drenthe",
+    "Flevoland",
+    "Friesland",
+    "Gelderland",
+    "Groningen",
+    "Limburg",
+    "Noord-Brabant",
+    "Noord-Holland",
+    "Overijssel",
+    "Utrecht",
+    "Zeeland",
+    "Zuid-Holland",
+)
+CBS_CODE = re.compile(r"^GM\d{4}$")
+MAX_POPULATION = 10_000_000
+NAME_MAX = 120
+
+
+class CityStatus:
+    MEMBER = "member"
+    APPLICANT = "applicant"
+    FORMER = "former"
+    NONE = "none"
+    ALL = ("member", "applicant", "former", "none")
+
+
+# -- the network -------------------------------------------------------------------
+
+
+def get_network() -> Network:
+    """The one network this installation serves (created by init-db)."""
+    network = db.session.scalars(sa.select(Network).order_by(Network.id).limit(1)).first()
+    if network is None:
+        raise NotFound(_("The network has not been set up yet: run 'flask --app governance init-db'."))
+    return network
+
+
+def ensure_network() -> tuple[Network, bool]:
+    """Create the network row from the settings unless it exists; return it and whether it is new."""
+    network = db.session.scalars(sa.select(Network).order_by(Network.id).limit(1)).first()
+    if network is not None:
+        return network, False
+    config = current_app.config
+    network = Network(
+        cap=int(config["NETWORK_CAP"]),
+        min_population=int(config["NETWORK_MIN_POPULATION"]),
+        rename_at_members=config["NETWORK_RENAME_AT"],
+        rename_to=config["NETWORK_RENAME_TO"],
+        default_majority=Majority.SIMPLE,
+    )
+    db.session.add(network)
+    db.session.flush()
+    db.session.add(NetworkName(network_id=network.id, name=config["NETWORK_NAME"], valid_from=None,
+                               reason="init-db"))
+    db.session.flush()
+    audit.record("network.created", network, None, name=config["NETWORK_NAME"], cap=network.cap,
+                 rename_at=network.rename_at_members, rename_to=network.rename_to)
+    return network, True
+
+
+def name_history(network: Network) -> list[NetworkName]:
+    """The network's names in the order they took effect."""
+    rows = db.session.scalars(sa.select(NetworkName).where(NetworkName.network_id == network.id)).all()
+    return sorted(rows, key=lambda n: (n.valid_from or dt.date.min, n.id))
+
+
+def name_on(network: Network, day: dt.date) -> str:
+    """The name the network carried on the day."""
+    names = [n for n in name_history(network) if n.valid_from is None or n.valid_from <= day]
+    return names[-1].name if names else name_history(network)[0].name
+
+
+def change_cap(actor, network: Network, new_cap, decision) -> Network:
+    """Set a new membership cap, recording the board decision behind it."""
+    from governance.admissions.services import seats_taken
+
+    errors: dict[str, list[str]] = {}
+    if isinstance(new_cap, bool) or not isinstance(new_cap, int):
+        errors["cap"] = [_("The cap must be a whole number.")]
+    elif not 1 <= new_cap <= 100_000:
+        errors["cap"] = [_("The cap must be between 1 and 100,000.")]
+    if not isinstance(decision, str) or not decision.strip():
+        errors["decision"] = [_("Name the board decision that changes the cap.")]
+    elif len(decision) > 500:
+        errors["decision"] = [_("At most %(n)d characters.", n=500)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    taken = seats_taken(network)
+    if new_cap < taken:
+        raise ValidationFailed.on(
+            "cap",
+            _("The cap cannot be below the %(taken)d seats already taken or reserved.", taken=taken),
+        )
+    old = network.cap
+    network.cap = new_cap
+    db.session.add(CapChange(network_id=network.id, old_cap=old, new_cap=new_cap, decision=decision.strip(),
+                             changed_by_id=getattr(actor, "id", None)))
+    db.session.flush()
+    audit.record("network.cap_changed", network, actor, old_cap=old, new_cap=new_cap, decision=decision.strip())
+    return network
+
+
+# -- asking as on a date --------------------------------------------------------------
+
+
+def _member_filter(day: dt.date):
+    return sa.and_(
+        sa.or_(Membership.joined_on.is_(None), Membership.joined_on <= day),
+        sa.or_(Membership.left_on.is_(None), Membership.left_on > day),
+    )
+
+
+def member_ids_on(day: dt.date) -> set[int]:
+    """The ids of the cities that were members on the day."""
+    return set(db.session.scalars(sa.select(Membership.city_id).where(_member_filter(day))).all())
+
+
+def members_on(day: dt.date) -> list[City]:
+    """The member cities on the day, by name."""
+    cities = db.session.scalars(
+        sa.select(City)
+        .where(City.id.in_(sa.select(Membership.city_id).where(_member_filter(day))))
+        .options(so.selectinload(City.populations), so.selectinload(City.memberships))
+    ).all()
+    return sorted(cities, key=sort_key)
+
+
+def member_count_on(day: dt.date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Membership.city_id))).where(_member_filter(day))
+    ) or 0
+
+
+def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> dict[int, PopulationFigure]:
+    """Each city's latest population figure on the day (reference date on or before it)."""
+    ranked = (
+        sa.select(
+            PopulationFigure.id,
+            sa.func.row_number()
+            .over(
+                partition_by=PopulationFigure.city_id,
+                order_by=(PopulationFigure.reference_date.desc(), PopulationFigure.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(PopulationFigure.reference_date <= day)
+        .subquery()
+    )
+    query = sa.select(PopulationFigure).join(ranked, ranked.c.id == PopulationFigure.id).where(ranked.c.rank == 1)
+    if city_ids is not None:
+        query = query.where(PopulationFigure.city_id.in_(city_ids))
+    return {figure.city_id: figure for figure in db.session.scalars(query)}
+
+
+def total_population_on(day: dt.date) -> int:
+    """The network's population on the day: the sum of each member's latest figure."""
+    members = member_ids_on(day)
+    if not members:
+        return 0
+    return sum(f.population for f in population_by_city_on(day, members).values())
+
+
+def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> str:
+    """member, applicant, former or none, as on the day (applications: the city's, when already loaded)."""
+    from governance.admissions.models import Application, ApplicationStatus
+
+    if city.membership_on(day) is not None:
+        return CityStatus.MEMBER
+    if applications is None:
+        applications = db.session.scalars(sa.select(Application).where(Application.city_id == city.id)).all()
+    for application in applications:
+        if application.received_on > day:
+            continue
+        if application.status == ApplicationStatus.WITHDRAWN and (
+            application.decided_on is None or application.decided_on <= day
+        ):
+            continue
+        if application.status == ApplicationStatus.REJECTED and application.decided_on and application.decided_on <= day:
+            continue
+        if application.status == ApplicationStatus.ADMITTED and (application.effective_on or application.decided_on
+                                                                   or day) <= day:
+            continue
+        return CityStatus.APPLICANT
+    if any(m.left_on is not None and m.left_on <= day for m in city.memberships):
+        return CityStatus.FORMER
+    return CityStatus.NONE
+
+
+def sort_key(city: City) -> str:
+    """Dutch alphabetical order: "'s-Hertogenbosch" files under H, accents under their letter."""
+    import unicodedata
+
+    name = city.name
+    if name.lower().startswith(("'s-", "’s-", "'t ")):
+        name = name[3:]
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+# -- changing the registry -------------------------------------------------------------
+
+
+@dataclass
+class CityInput:
+    """A city's fields as typed in a form or sent to the API (already parsed into types)."""
+
+    name: Optional[str] = None
+    cbs_code: Optional[str] = None
+    province: Optional[str] = None
+    population: Optional[int] = None
+    population_date: Optional[dt.date] = None
+    population_source: Optional[str] = None
+    joined_on: Optional[dt.date] = None
+
+
+def _validate_city(data: CityInput, *, creating: bool, city: Optional[City] = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if creating or data.name is not None:
+        name = (data.name or "").strip()
+        if not name:
+            fail("name", _("Enter the city's name."))
+        elif len(name) > NAME_MAX:
+            fail("name", _("At most %(n)d characters.", n=NAME_MAX))
+        elif any(ch in name for ch in "<>\"\\") or any(ord(ch) < 32 for ch in name):
+            fail("name", _("A city's name cannot contain < > \" or \\."))
+    if creating or data.cbs_code is not None:
+        code = (data.cbs_code or "").strip().upper()
+        if not code:
+            fail("cbs_code", _("Enter the CBS municipality code."))
+        elif not CBS_CODE.match(code):
+            fail("cbs_code", _("A CBS municipality code is GM followed by four digits, such as GM0363."))
+    if creating or data.province is not None:
+        if not data.province:
+            fail("province", _("Choose the province."))
+        elif data.province not in PROVINCES:
+            fail("province", _("'%(value)s' is not a Dutch province.", value=str(data.province)[:40]))
+    if creating or data.population is not None:
+        _validate_population(data.population, data.population_date, data.population_source, fail)
+    return errors
+
+
+def _validate_population(population, reference_date, source, fail) -> None:
+    if population is None:
+        fail("population", _("Enter the number of inhabitants."))
+    elif isinstance(population, bool) or not isinstance(population, int):
+        fail("population", _("The population must be a whole number."))
+    elif not 1 <= population <= MAX_POPULATION:
+        fail("population", _("The population must be between 1 and 10,000,000."))
+    if reference_date is None:
+        fail("population_date", _("Enter the reference date of the population figure."))
+    elif reference_date > dt.date.today():
+        fail("population_date", _("The reference date cannot lie in the future."))
+    if source is not None and len(source) > 120:
+        fail("population_source", _("At most %(n)d characters.", n=120))
+
+
+def _check_unique(name: Optional[str], code: Optional[str], exclude_id: Optional[int] = None) -> None:
+    if name:
+        other = db.session.scalars(sa.select(City).where(sa.func.lower(City.name) == name.lower())).first()
+        if other is not None and other.id != exclude_id:
+            raise Conflict(_("There is already a city named %(name)s.", name=other.name), code="duplicate",
+                           fields={"name": [_("There is already a city named %(name)s.", name=other.name)]})
+    if code:
+        other = db.session.scalars(sa.select(City).where(City.cbs_code == code)).first()
+        if other is not None and other.id != exclude_id:
+            message = _("The CBS code %(code)s belongs to %(name)s already.", code=code, name=other.name)
+            raise Conflict(message, code="duplicate", fields={"cbs_code": [message]})
+
+
+def create_city(actor, data: CityInput) -> City:
+    """Add a city with its first population figure; with joined_on it is a member from that date."""
+    errors = _validate_city(data, creating=True)
+    if data.joined_on is not None and data.joined_on > dt.date.today() + dt.timedelta(days=3660):
+        errors.setdefault("joined_on", []).append(_("The membership date is too far in the future."))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    name, code = data.name.strip(), data.cbs_code.strip().upper()
+    _check_unique(name, code)
+    city = City(name=name, cbs_code=code, province=data.province)
+    db.session.add(city)
+    db.session.flush()
+    figure = PopulationFigure(city_id=city.id, population=data.population, reference_date=data.population_date,
+                              source=(data.population_source or "CBS").strip() or "CBS")
+    db.session.add(figure)
+    if data.joined_on is not None:
+        db.session.add(Membership(city_id=city.id, joined_on=data.joined_on))
+    db.session.flush()
+    db.session.refresh(city)
+    audit.record("city.created", city, actor, name=name, cbs_code=code, province=data.province,
+                 population=data.population, population_date=data.population_date, joined_on=data.joined_on)
+    return city
+
+
+def update_city(actor, city: City, data: CityInput) -> City:
+    """Change a city's name, code or province; a population given is added to its history."""
+    errors = _validate_city(data, creating=False, city=city)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    changes = {}
+    name = data.name.strip() if data.name is not None else None
+    code = data.cbs_code.strip().upper() if data.cbs_code is not None else None
+    _check_unique(name if name and name != city.name else None, code if code and code != city.cbs_code else None,
+                  exclude_id=city.id)
+    for field, value in (("name", name), ("cbs_code", code), ("province", data.province)):
+        if value is not None and getattr(city, field) != value:
+            changes[field] = [getattr(city, field), value]
+            setattr(city, field, value)
+    if changes:
+        db.session.flush()
+        audit.record("city.updated", city, actor, changes=changes)
+    if data.population is not None:
+        record_population(actor, city, data.population, data.population_date, data.population_source)
+    return city
+
+
+def record_population(actor, city: City, population, reference_date, source=None) -> PopulationFigure:
+    """Add a dated population figure to the city's history; earlier figures stay."""
+    errors: dict[str, list[str]] = {}
+    _validate_population(population, reference_date, source, lambda f, m: errors.setdefault(f, []).append(m))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    figure = PopulationFigure(city_id=city.id, population=population, reference_date=reference_date,
+                              source=(source or "CBS").strip() or "CBS")
+    db.session.add(figure)
+    db.session.flush()
+    db.session.refresh(city)
+    audit.record("population.recorded", city, actor, population=population, reference_date=reference_date,
+                 source=figure.source)
+    return figure
+
+
+def add_membership(actor, city: City, joined_on: Optional[dt.date], application=None) -> Membership:
+    """Make the city a member from the date; refused when it would overlap a period it already has."""
+    for period in city.memberships:
+        if period.left_on is None or joined_on is None or joined_on < period.left_on:
+            raise Conflict(_("%(name)s is already a member.", name=city.name), code="duplicate")
+    membership = Membership(city_id=city.id, joined_on=joined_on, application_id=getattr(application, "id", None))
+    db.session.add(membership)
+    db.session.flush()
+    db.session.refresh(city)
+    audit.record("membership.started", city, actor, joined_on=joined_on,
+                 application_id=getattr(application, "id", None))
+    return membership
+
+
+def end_membership(actor, city: City, left_on: dt.date) -> Membership:
+    """End the city's current membership on the date (it is no longer a member from that day)."""
+    current = next((m for m in city.memberships if m.left_on is None), None)
+    if current is None:
+        raise Conflict(_("%(name)s is not a member.", name=city.name), code="invalid_state")
+    if current.joined_on is not None and left_on <= current.joined_on:
+        raise ValidationFailed.on("left_on", _("The end date must lie after the date the city joined."))
+    current.left_on = left_on
+    db.session.flush()
+    audit.record("membership.ended", city, actor, left_on=left_on)
+    return current
+
+
+def get_city(city_id: int) -> City:
+    city = db.session.get(City, city_id)
+    if city is None:
+        raise NotFound(_("There is no city with number %(id)s.", id=city_id))
+    return city
+
+
+def find_city(name_or_code: str) -> Optional[City]:
+    """A city by its name (any case) or its CBS code."""
+    value = name_or_code.strip()
+    return db.session.scalars(
+        sa.select(City).where(sa.or_(sa.func.lower(City.name) == value.lower(), City.cbs_code == value.upper()))
+    ).first()
+
+
+def cities_with_status(status: Optional[str], day: dt.date) -> list[tuple[City, str]]:
+    """Every city with its status on the day, optionally only those with the given status."""
+    from governance.admissions.models import Application
+
+    cities = db.session.scalars(
+        sa.select(City).options(so.selectinload(City.populations), so.selectinload(City.memberships))
+    ).all()
+    applications: dict[int, list] = {}
+    for application in db.session.scalars(sa.select(Application)):
+        applications.setdefault(application.city_id, []).append(application)
+    rows = [(city, status_on(city, day, applications.get(city.id, []))) for city in cities]
+    if status:
+        rows = [row for row in rows if row[1] == status]
+    return sorted(rows, key=lambda row: sort_key(row[0]))

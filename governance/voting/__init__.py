@@ -1,0 +1,1 @@
+"""Polls, ballots, quorum and majority, tallies."""

@@ -1,0 +1,99 @@
+"""Polls, the cities eligible in each, who voted, and the ballots."""
+
+import datetime as dt
+import enum
+import json
+from typing import Any, Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.members.models import Majority
+from governance.models_base import enum_column, utcnow
+
+
+class PollKind(enum.StrEnum):
+    ADMISSION = "admission"
+    MOTION = "motion"
+
+
+class PollState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Choice(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class Poll(db.Model):
+    """A question put to the board: draft, then open, then closed for good."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[PollKind] = so.mapped_column(enum_column(PollKind, "poll_kind"))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    state: so.Mapped[PollState] = so.mapped_column(enum_column(PollState, "poll_state"), default=PollState.DRAFT)
+    secret: so.Mapped[bool] = so.mapped_column(default=False)
+    majority: so.Mapped[Majority] = so.mapped_column(enum_column(Majority, "majority"), default=Majority.SIMPLE)
+    application_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("application.id"), index=True)
+    previous_poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"))
+    created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    opened_at: so.Mapped[Optional[dt.datetime]]
+    opened_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    closed_at: so.Mapped[Optional[dt.datetime]]
+    closed_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    eligible_count: so.Mapped[int] = so.mapped_column(default=0)
+    # Frozen in the close transaction; never written again.
+    result_json: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+
+    application: so.Mapped[Optional["Application"]] = so.relationship()  # noqa: F821
+    previous_poll: so.Mapped[Optional["Poll"]] = so.relationship(remote_side="Poll.id")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(kind = 'admission' AND application_id IS NOT NULL) OR (kind = 'motion' AND application_id IS NULL)",
+            name="kind_matches_application",
+        ),
+    )
+
+    @property
+    def result(self) -> Optional[dict[str, Any]]:
+        return json.loads(self.result_json) if self.result_json else None
+
+
+class PollEligibleCity(db.Model):
+    """A city that may vote in a poll: the members on the day it opened."""
+
+    __tablename__ = "poll_eligible_city"
+
+    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+
+
+class PollVoter(db.Model):
+    """That a city voted in a poll, and which of its board members cast the vote; never how."""
+
+    __tablename__ = "poll_voter"
+
+    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"))
+    voted_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class Ballot(db.Model):
+    """What was voted. In a secret poll it holds no city, no voter and no time, so nothing links it to a voter."""
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
+    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
+    choice: so.Mapped[Choice] = so.mapped_column(enum_column(Choice, "choice"))
+    receipt: so.Mapped[str] = so.mapped_column(sa.String(16))
+
+    __table_args__ = (sa.UniqueConstraint("poll_id", "city_id", name="uq_ballot_poll_city"),)

@@ -1,0 +1,452 @@
+"""The vote: create, open, cast, close; quorum and majority; the tally frozen at close."""
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from governance import audit
+from governance.accounts.models import Role, User
+from governance.admissions import services as admissions
+from governance.admissions.models import Application, ApplicationStatus
+from governance.database import lock_for_share, lock_for_update
+from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from governance.extensions import db
+from governance.members import services as members
+from governance.members.models import City, Majority, Network
+from governance.models_base import utcnow
+from governance.voting.models import Ballot, Choice, Poll, PollEligibleCity, PollKind, PollState, PollVoter
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def get_poll(poll_id: int) -> Poll:
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
+    return poll
+
+
+def list_polls(state: Optional[str] = None) -> list[Poll]:
+    query = sa.select(Poll).order_by(Poll.id.desc())
+    if state:
+        query = query.where(Poll.state == PollState(state))
+    return list(db.session.scalars(query))
+
+
+# -- creating and opening ------------------------------------------------------------------
+
+
+def create_poll(actor, *, application_id=None, title=None, description="", secret=None, majority=None,
+                previous_poll_id=None) -> Poll:
+    """A draft poll: an admission vote on an application, or a motion with a title."""
+    network = members.get_network()
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if majority is None:
+        majority_value = network.default_majority
+    else:
+        try:
+            majority_value = Majority(majority)
+        except ValueError:
+            fail("majority", _("Choose simple, absolute or two_thirds."))
+            majority_value = network.default_majority
+    if secret is not None and not isinstance(secret, bool):
+        fail("secret", _("Must be true or false."))
+    if not isinstance(description, str) or len(description) > 10_000:
+        fail("description", _("At most %(n)d characters.", n=10_000))
+    previous = None
+    if previous_poll_id is not None:
+        previous = db.session.get(Poll, previous_poll_id) if isinstance(previous_poll_id, int) else None
+        if previous is None:
+            fail("previous_poll_id", _("There is no poll with number %(id)s.", id=previous_poll_id))
+        elif previous.state != PollState.CLOSED:
+            fail("previous_poll_id", _("A re-vote follows a closed poll."))
+    application = None
+    if application_id is not None:
+        if isinstance(application_id, bool) or not isinstance(application_id, int):
+            fail("application_id", _("Must be the number of an application."))
+        else:
+            application = db.session.get(Application, application_id)
+            if application is None:
+                fail("application_id", _("There is no application with number %(id)s.", id=application_id))
+        if secret:
+            fail("secret", _("Admission votes are named: how each city voted is part of the result."))
+    else:
+        if title is None or not isinstance(title, str) or not title.strip():
+            fail("title", _("Give the motion a title."))
+        elif len(title.strip()) > 200:
+            fail("title", _("At most %(n)d characters.", n=200))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+    if application is not None:
+        reopening = previous is not None and previous.application_id == application.id \
+            and application.status == ApplicationStatus.REJECTED
+        if application.status != ApplicationStatus.RECEIVED and not reopening:
+            raise Conflict(_("The application of %(name)s is %(status)s; no vote can be put on it.",
+                             name=application.city.name, status=status_label(application.status)))
+        pending = db.session.scalars(
+            sa.select(Poll).where(Poll.application_id == application.id, Poll.state != PollState.CLOSED)
+        ).first()
+        if pending is not None:
+            raise Conflict(_("There is already a vote on this application (number %(id)s).", id=pending.id),
+                           code="duplicate")
+        if reopening:
+            application.status = ApplicationStatus.RECEIVED
+            application.decided_on = None
+            audit.record("application.revote", application, actor, previous_poll_id=previous.id)
+        with force_locale("nl"):
+            default_title = _("Admission of %(name)s as a member", name=application.city.name)
+        poll = Poll(kind=PollKind.ADMISSION, title=(title or "").strip() or default_title,
+                    description=description.strip(), secret=False, majority=majority_value,
+                    application_id=application.id, previous_poll_id=getattr(previous, "id", None),
+                    created_by_id=getattr(actor, "id", None))
+    else:
+        poll = Poll(kind=PollKind.MOTION, title=title.strip(), description=description.strip(),
+                    secret=bool(secret), majority=majority_value, previous_poll_id=getattr(previous, "id", None),
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(poll)
+    db.session.flush()
+    audit.record("poll.created", poll, actor, kind=poll.kind, title=poll.title, secret=poll.secret,
+                 majority=poll.majority, application_id=poll.application_id, previous_poll_id=poll.previous_poll_id)
+    return poll
+
+
+def _locked_poll(poll_id: int, *, exclusive: bool) -> Poll:
+    stmt = sa.select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
+    stmt = lock_for_update(stmt) if exclusive else lock_for_share(stmt)
+    poll = db.session.scalars(stmt).first()
+    if poll is None:
+        raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
+    return poll
+
+
+def open_poll(actor, poll: Poll) -> Poll:
+    """Open the vote: freeze the eligible cities; an admission takes a seat under the cap."""
+    network = db.session.scalars(lock_for_update(sa.select(Network).order_by(Network.id).limit(1))).one()
+    poll = _locked_poll(poll.id, exclusive=True)
+    if poll.state == PollState.OPEN:
+        raise Conflict(_("This poll is already open."))
+    if poll.state == PollState.CLOSED:
+        raise Conflict(_("This poll is closed; a closed poll never reopens. Start a re-vote instead."))
+    today = dt.date.today()
+    application = poll.application
+    if application is not None:
+        if application.status != ApplicationStatus.RECEIVED:
+            raise Conflict(_("The application of %(name)s is %(status)s; its vote cannot open.",
+                             name=application.city.name, status=status_label(application.status)))
+        if admissions.seats_left(network, today) < 1:
+            raise Conflict(_("No seat is left under the cap of %(cap)d: this admission vote cannot open.",
+                             cap=network.cap), code="cap_reached")
+    eligible = sorted(members.member_ids_on(today) - ({application.city_id} if application else set()))
+    if not eligible:
+        raise Conflict(_("There are no member cities to vote."))
+    db.session.add_all(PollEligibleCity(poll_id=poll.id, city_id=city_id) for city_id in eligible)
+    poll.state = PollState.OPEN
+    poll.opened_at = utcnow()
+    poll.opened_by_id = getattr(actor, "id", None)
+    poll.eligible_count = len(eligible)
+    if application is not None:
+        application.status = ApplicationStatus.VOTING
+    db.session.flush()
+    audit.record("poll.opened", poll, actor, eligible=eligible)
+    return poll
+
+
+# -- voting ------------------------------------------------------------------------------------
+
+
+def _eligible_city_for(user: User, poll: Poll) -> Optional[int]:
+    if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
+        return None
+    listed = db.session.scalar(
+        sa.select(PollEligibleCity.city_id).where(PollEligibleCity.poll_id == poll.id,
+                                                  PollEligibleCity.city_id == user.city_id)
+    )
+    return listed
+
+
+def can_vote(user: User, poll: Poll) -> bool:
+    """Whether the user is a board member of a city eligible in this poll (whether or not it voted)."""
+    return _eligible_city_for(user, poll) is not None
+
+
+def cast_vote(user: User, poll_id: int, choice) -> str:
+    """Record the vote of the user's city; return the receipt. One vote per city, only while open."""
+    poll = _locked_poll(poll_id, exclusive=False)
+    if poll.state != PollState.OPEN:
+        if poll.state == PollState.DRAFT:
+            raise Conflict(_("This poll has not been opened yet."), code="poll_not_open")
+        raise Conflict(_("This poll is closed; no more votes are accepted."), code="poll_not_open")
+    city_id = _eligible_city_for(user, poll)
+    if city_id is None:
+        if user is None or not user.has_role(Role.BOARD):
+            raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
+        raise Forbidden(_("%(city)s is not among the cities that vote in this poll.",
+                          city=user.city.name if user.city else "?"), code="not_eligible")
+    try:
+        choice_value = Choice(choice)
+    except ValueError:
+        message = _("Choose yes, no or abstain.")
+        raise ValidationFailed(message, fields={"choice": [message]}) from None
+    earlier = db.session.get(PollVoter, (poll.id, city_id))
+    if earlier is not None:
+        raise _already_voted(poll, city_id, earlier)
+    receipt = new_receipt()
+    try:
+        with db.session.begin_nested():
+            db.session.add(PollVoter(poll_id=poll.id, city_id=city_id, user_id=user.id))
+            db.session.flush()
+    except IntegrityError:
+        # Another board member of the same city got there first, a moment ago.
+        raise _already_voted(poll, city_id, db.session.get(PollVoter, (poll.id, city_id))) from None
+    ballot = Ballot(id=secrets.token_hex(16), poll_id=poll.id, choice=choice_value, receipt=receipt,
+                    city_id=None if poll.secret else city_id)
+    db.session.add(ballot)
+    db.session.flush()
+    if poll.secret:
+        audit.record("vote.cast", poll, user, city_id=city_id)
+    else:
+        audit.record("vote.cast", poll, user, city_id=city_id, choice=choice_value, ballot_id=ballot.id,
+                     receipt=receipt)
+    return receipt
+
+
+def _already_voted(poll: Poll, city_id: int, voter: Optional[PollVoter]) -> Conflict:
+    city = db.session.get(City, city_id)
+    who = db.session.get(User, voter.user_id) if voter else None
+    message = _("%(city)s has already voted in this poll.", city=city.name)
+    if who is not None:
+        message = _("%(city)s has already voted in this poll (by %(name)s).", city=city.name, name=who.name)
+    return Conflict(message, code="already_voted")
+
+
+def vote_of_city(poll: Poll, city_id: Optional[int]) -> Optional[PollVoter]:
+    if city_id is None:
+        return None
+    return db.session.get(PollVoter, (poll.id, city_id))
+
+
+# -- closing --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    yes: int
+    no: int
+    abstain: int
+    eligible: int
+
+    @property
+    def cast(self) -> int:
+        return self.yes + self.no + self.abstain
+
+
+def decide(tally: Tally, majority: Majority) -> tuple[bool, bool, str]:
+    """Apply quorum then majority: (quorum_met, adopted, reason)."""
+    quorum_met = tally.cast * 2 > tally.eligible
+    if not quorum_met:
+        return False, False, "quorum_not_met"
+    if tally.yes == tally.no:
+        return True, False, "tie"
+    if majority == Majority.SIMPLE:
+        adopted = tally.yes > tally.no
+    elif majority == Majority.ABSOLUTE:
+        adopted = tally.yes * 2 > tally.cast
+    else:
+        adopted = tally.yes * 3 >= 2 * (tally.yes + tally.no)
+    return True, adopted, "majority" if adopted else "no_majority"
+
+
+def ballot_digest(rows) -> str:
+    """A fingerprint of a poll's ballots (id and choice), recorded at close and checked by audit verify."""
+    text = "\n".join(f"{ballot_id}:{choice}" for ballot_id, choice in sorted((r[0], str(r[1])) for r in rows))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def close_poll(actor, poll_id: int) -> Poll:
+    """Close the vote for good: freeze the tally and the outcome, and apply its effects, in one transaction."""
+    closed_at = utcnow()
+    # The conditional UPDATE is the gate: of two chairs closing at once exactly one gets a row.
+    done = db.session.execute(
+        sa.update(Poll)
+        .where(Poll.id == poll_id, Poll.state == PollState.OPEN)
+        .values(state=PollState.CLOSED, closed_at=closed_at, closed_by_id=getattr(actor, "id", None))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    poll = db.session.scalars(
+        sa.select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
+    ).first()
+    if poll is None:
+        raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
+    if not done:
+        if poll.state == PollState.CLOSED:
+            raise Conflict(_("This poll is already closed."))
+        raise Conflict(_("This poll has not been opened yet."))
+    rows = db.session.execute(
+        sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt).where(Ballot.poll_id == poll.id)
+    ).all()
+    counts = {choice: 0 for choice in Choice}
+    for row in rows:
+        counts[row.choice] += 1
+    tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
+    quorum_met, adopted, reason = decide(tally, poll.majority)
+    votes = None
+    if not poll.secret:
+        names = dict(db.session.execute(
+            sa.select(City.id, City.name).where(City.id.in_([r.city_id for r in rows]))).all())
+        votes = sorted(
+            ({"city_id": r.city_id, "city": names.get(r.city_id), "choice": r.choice.value, "receipt": r.receipt}
+             for r in rows),
+            key=lambda v: (v["city"] or "").casefold(),
+        )
+    result = {
+        "yes": tally.yes,
+        "no": tally.no,
+        "abstain": tally.abstain,
+        "cast": tally.cast,
+        "eligible": tally.eligible,
+        "quorum_met": quorum_met,
+        "outcome": "adopted" if adopted else "rejected",
+        "reason": reason,
+        "majority": poll.majority.value,
+        "votes": votes,
+        "closed_at": closed_at.isoformat(timespec="seconds"),
+    }
+    poll.result_json = audit.canonical(result)
+    db.session.flush()
+    audit.record("poll.closed", poll, actor, yes=tally.yes, no=tally.no, abstain=tally.abstain, cast=tally.cast,
+                 eligible=tally.eligible, outcome=result["outcome"], reason=reason,
+                 ballots=ballot_digest((r.id, r.choice.value) for r in rows))
+    if poll.application is not None:
+        admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
+    return poll
+
+
+# -- turnout and presentation ---------------------------------------------------------------------
+
+
+@dataclass
+class Turnout:
+    eligible: list[City]
+    voted: dict[int, PollVoter]
+
+    @property
+    def cast_count(self) -> int:
+        return len(self.voted)
+
+
+def cast_count(poll: Poll) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll.id)) or 0
+
+
+def turnout(poll: Poll) -> Turnout:
+    """Which cities may vote and which have (never how)."""
+    eligible = list(db.session.scalars(
+        sa.select(City).join(PollEligibleCity, PollEligibleCity.city_id == City.id)
+        .where(PollEligibleCity.poll_id == poll.id)
+    ))
+    eligible.sort(key=members.sort_key)
+    voted = {v.city_id: v for v in db.session.scalars(sa.select(PollVoter).where(PollVoter.poll_id == poll.id))}
+    return Turnout(eligible, voted)
+
+
+def open_polls_for(user: User) -> list[Poll]:
+    """The open polls in which the user's city may vote."""
+    if user.city_id is None or not user.has_role(Role.BOARD):
+        return []
+    return list(db.session.scalars(
+        sa.select(Poll).join(PollEligibleCity, PollEligibleCity.poll_id == Poll.id)
+        .where(PollEligibleCity.city_id == user.city_id, Poll.state == PollState.OPEN)
+        .order_by(Poll.opened_at, Poll.id)
+    ))
+
+
+def poll_json(poll: Poll) -> dict:
+    return {
+        "id": poll.id,
+        "kind": poll.kind.value,
+        "title": poll.title,
+        "description": poll.description,
+        "state": poll.state.value,
+        "secret": poll.secret,
+        "majority": poll.majority.value,
+        "application_id": poll.application_id,
+        "previous_poll_id": poll.previous_poll_id,
+        "eligible_count": poll.eligible_count,
+        "cast_count": cast_count(poll),
+        "opened_at": poll.opened_at.isoformat(timespec="seconds") if poll.opened_at else None,
+        "closed_at": poll.closed_at.isoformat(timespec="seconds") if poll.closed_at else None,
+        "result": poll.result,
+    }
+
+
+def status_label(status: ApplicationStatus) -> str:
+    return {
+        ApplicationStatus.RECEIVED: _("received"),
+        ApplicationStatus.VOTING: _("being voted on"),
+        ApplicationStatus.ADMITTED: _("admitted"),
+        ApplicationStatus.REJECTED: _("rejected"),
+        ApplicationStatus.WITHDRAWN: _("withdrawn"),
+    }[status]
+
+
+# -- what the audit chain says about ballots ---------------------------------------------------------
+
+
+def check_ballots_against_chain(entries) -> "list[str]":
+    """Each named ballot matches its vote entry; each closed poll's ballots match the digest sealed at close."""
+    problems: list[str] = []
+    cast_entries = {}
+    closed_entries = {}
+    for entry in entries:
+        if entry.action == "vote.cast":
+            data = entry.payload()
+            if "ballot_id" in data:
+                cast_entries[data["ballot_id"]] = (entry, data)
+        elif entry.action == "poll.closed":
+            closed_entries[entry.object_id] = (entry, entry.payload())
+    ballots = db.session.execute(sa.select(Ballot, Poll.secret, Poll.state).join(Poll, Poll.id == Ballot.poll_id)).all()
+    by_poll: dict[int, list] = {}
+    for ballot, secret, _state in ballots:
+        by_poll.setdefault(ballot.poll_id, []).append((ballot.id, ballot.choice.value))
+        if secret:
+            continue
+        recorded = cast_entries.get(ballot.id)
+        if recorded is None:
+            problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} is not in the audit chain")
+            continue
+        entry, data = recorded
+        if data.get("choice") != ballot.choice.value or data.get("city_id") != ballot.city_id \
+                or data.get("receipt") != ballot.receipt:
+            problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} does not match audit entry {entry.id}")
+    for poll_id, state in db.session.execute(sa.select(Poll.id, Poll.state)).all():
+        if state != PollState.CLOSED:
+            continue
+        sealed = closed_entries.get(str(poll_id))
+        if sealed is None:
+            problems.append(f"poll {poll_id} is closed but its close is not in the audit chain")
+            continue
+        entry, data = sealed
+        if ballot_digest(by_poll.get(poll_id, [])) != data.get("ballots"):
+            problems.append(f"the ballots of poll {poll_id} differ from those sealed in audit entry {entry.id}")
+    return problems
+
+
+audit.register_consistency_check(check_ballots_against_chain)
