@@ -1,0 +1,69 @@
+"""Outgoing mail for invitations, by plain SMTP (host, port, TLS and login are settings)."""
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from governance.errors import DomainError
+from governance.meetings.models import Invitation, Meeting
+from governance.meetings.services import format_time, network_name_on
+
+
+class MailFailed(DomainError):
+    """The mail server could not be reached or refused the message."""
+
+    status = 502
+    code = "mail_failed"
+
+
+def invitation_message(meeting: Meeting, invitation: Invitation, link: str) -> EmailMessage:
+    """The invitation email with the programme and the person's own registration link."""
+    network = network_name_on(meeting.date)
+    message = EmailMessage()
+    message["Subject"] = _("Invitation: %(title)s on %(date)s", title=meeting.title,
+                           date=format_date(meeting.date, "long"))
+    message["From"] = formataddr((_("Secretariat %(network)s", network=network).strip(),
+                                  current_app.config["MAIL_SENDER"]))
+    message["To"] = formataddr((invitation.name, invitation.email))
+    message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None)
+    programme = "\n".join(
+        f"  {format_time(item.starts_at)}-{format_time(item.ends_at)}  {item.title}"
+        + (f" ({item.room})" if item.room else "")
+        for item in meeting.items
+    )
+    body = "\n\n".join([
+        _("Dear %(name)s,", name=invitation.name),
+        _("You are invited to %(title)s on %(date)s at %(place)s.", title=meeting.title,
+          date=format_date(meeting.date, "full"), place=meeting.place),
+        _("Programme:") + "\n" + programme,
+        _("Please let us know whether you will come, which sessions you will attend, and how your name badge "
+          "should read, through your personal link:") + "\n" + link,
+        _("The link is personal; do not forward it."),
+        _("Kind regards,") + "\n" + _("Secretariat %(network)s", network=network).strip(),
+    ])
+    message.set_content(body + "\n")
+    return message
+
+
+def send(messages: list[EmailMessage]) -> None:
+    """Deliver the messages over one SMTP connection; any failure stops the batch with a sentence."""
+    if not messages:
+        return
+    config = current_app.config
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            for message in messages:
+                smtp.send_message(message, from_addr=config["MAIL_SENDER"])
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("sending invitations failed: %s", error)
+        raise MailFailed(_("The mail server (%(host)s:%(port)s) could not send the invitations: %(error)s",
+                           host=config["MAIL_SERVER"], port=config["MAIL_PORT"], error=str(error)[:200])) from None

@@ -1,0 +1,212 @@
+"""The network day: meetings, their programme, invitations, registrations, documents and the board's agenda."""
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from governance.extensions import db
+from governance.models_base import enum_column, utcnow
+
+
+class ItemKind(enum.StrEnum):
+    THEME_SESSION = "theme_session"
+    THEME_GROUP = "theme_group"
+    PILLAR = "pillar"
+    GENERAL_BOARD = "general_board"
+    DRINKS = "drinks"
+    OTHER = "other"
+
+
+class PlaceStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+
+
+class Meeting(db.Model):
+    """A day of the network (a network day, a board meeting) at one place."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    date: so.Mapped[dt.date]
+    place: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    items: so.Mapped[list["MeetingItem"]] = so.relationship(
+        back_populates="meeting",
+        order_by="(MeetingItem.starts_at, MeetingItem.ends_at, MeetingItem.id)",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.date} {self.title}>"
+
+
+class MeetingItem(db.Model):
+    """One session on the day's programme, from a start to an end time, in a room."""
+
+    __tablename__ = "meeting_item"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    starts_at: so.Mapped[dt.time]
+    ends_at: so.Mapped[dt.time]
+    kind: so.Mapped[ItemKind] = so.mapped_column(enum_column(ItemKind, "item_kind"))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    speakers: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    room: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    # None: no limit on the number of places.
+    capacity: so.Mapped[Optional[int]]
+
+    meeting: so.Mapped[Meeting] = so.relationship(back_populates="items")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+    )
+
+    def overlaps(self, other: "MeetingItem") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+class Invitation(db.Model):
+    """An invitation sent to one person; its signed link lets them register without logging in."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
+    email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    sent_at: so.Mapped[Optional[dt.datetime]]
+    sent_count: so.Mapped[int] = so.mapped_column(default=0)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+    city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "email", name="uq_invitation_meeting_email"),)
+
+
+class Registration(db.Model):
+    """A person's answer for a meeting: attending or not, the sessions, and what the badge says."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    invitation_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("invitation.id"))
+    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    attending: so.Mapped[bool] = so.mapped_column(default=True)
+    # Set when the secretariat registered the person on their behalf.
+    registered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+    city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
+    places: so.Mapped[list["RegistrationItem"]] = so.relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationItem.id"
+    )
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "email", name="uq_registration_meeting_email"),)
+
+
+class RegistrationItem(db.Model):
+    """A place (or a place on the waiting list) of one registration in one session."""
+
+    __tablename__ = "registration_item"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    registration_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("registration.id"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
+    status: so.Mapped[PlaceStatus] = so.mapped_column(enum_column(PlaceStatus, "place_status"))
+    # The waiting list is served in the order people joined it.
+    queued_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    registration: so.Mapped[Registration] = so.relationship(back_populates="places")
+    item: so.Mapped[MeetingItem] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("registration_id", "item_id", name="uq_registration_item_place"),)
+
+
+class MeetingDocument(db.Model):
+    """A meeting document (PDF) for a programme item, visible to board members from its publication date."""
+
+    __tablename__ = "meeting_document"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    item_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    publish_on: so.Mapped[dt.date]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+    item: so.Mapped[Optional[MeetingItem]] = so.relationship()
+    versions: so.Mapped[list["DocumentVersion"]] = so.relationship(
+        back_populates="document", order_by="DocumentVersion.version", cascade="all, delete-orphan"
+    )
+
+    @property
+    def latest(self) -> Optional["DocumentVersion"]:
+        return self.versions[-1] if self.versions else None
+
+    def is_published(self, day: dt.date) -> bool:
+        return self.publish_on <= day
+
+
+class DocumentVersion(db.Model):
+    """One uploaded version of a document, stored under a generated name; old versions are kept."""
+
+    __tablename__ = "document_version"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    document_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting_document.id"), index=True)
+    version: so.Mapped[int]
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    size: so.Mapped[int]
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    uploaded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    uploaded_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    document: so.Mapped[MeetingDocument] = so.relationship(back_populates="versions")
+
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "version", name="uq_document_version_number"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+class AgendaItem(db.Model):
+    """A point on the general board's agenda: a decision (an admission poll, a motion) or information."""
+
+    __tablename__ = "agenda_item"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=1)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
+    # The exact document version a motion approves.
+    document_version_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("document_version.id"))
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+    poll: so.Mapped[Optional["Poll"]] = so.relationship()  # noqa: F821
+    document_version: so.Mapped[Optional[DocumentVersion]] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("position >= 1", name="position_positive"),)
+
+    @property
+    def document_mismatch(self) -> bool:
+        """The document the motion approves has a newer version than the one the poll is tied to."""
+        version = self.document_version
+        return version is not None and version.document.latest is not None and version.document.latest.id != version.id
