@@ -1,9 +1,6 @@
 """The command line: init-db, seed-demo, users, cities import, audit verify."""
 
-import csv
-import datetime as dt
 import io
-import secrets
 from pathlib import Path
 
 import click
@@ -14,7 +11,6 @@ from flask_migrate import upgrade
 
 from governance.extensions import db
 
-DEMO_DIR = Path(__file__).parent / "demo"
 
 
 def register_commands(app: Flask) -> None:
@@ -23,6 +19,15 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(cities_cli)
+    app.cli.add_command(cities_count_command)
+
+
+@click.command("cities-count")
+def cities_count_command() -> None:
+    """Print how many cities the database holds (make run seeds the demo when it is 0)."""
+    from governance.members.models import City
+
+    click.echo(db.session.scalar(sa.select(sa.func.count(City.id))) or 0)
 
 
 @click.command("init-db")
@@ -36,73 +41,25 @@ def init_db_command() -> None:
     click.echo("Database ready; network created." if created else "Database up to date.")
 
 
-def _read_csv(name: str) -> list[dict]:
-    with open(DEMO_DIR / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the November 2017 network (38 members, Assen and Hilversum applying) and demo accounts."""
-    from governance.accounts.models import Role
-    from governance.accounts.services import create_user
-    from governance.members.models import City
-    from governance.members.services import CityInput, create_city, ensure_network
+    from flask import current_app
 
-    if db.session.scalar(sa.select(sa.func.count(City.id))):
-        raise click.ClickException("The database already has cities; seed-demo only fills an empty database.")
-    ensure_network()
-    cities: dict[str, City] = {}
-    for row in _read_csv("g32-2017-members.csv"):
-        joined = dt.date.fromisoformat(row["joined_on"]) if row["joined_on"] else None
-        city = create_city(None, CityInput(name=row["name"], cbs_code=row["cbs_code"], province=row["province"],
-                                           population=int(row["population"]),
-                                           population_date=dt.date.fromisoformat(row["population_date"]),
-                                           population_source="CBS"))
-        from governance.members.services import add_membership
+    from governance.demo import AlreadySeeded, load_demo
 
-        add_membership(None, city, joined)
-        cities[city.name] = city
-    applicants = []
-    for row in _read_csv("g32-2017-applicants.csv"):
-        city = create_city(None, CityInput(name=row["name"], cbs_code=row["cbs_code"], province=row["province"],
-                                           population=int(row["population"]),
-                                           population_date=dt.date.fromisoformat(row["population_date"]),
-                                           population_source="CBS"))
-        applicants.append(city)
-
-    logins: list[tuple[str, str, str]] = []
-
-    def account(email: str, name: str, roles: list[Role], city=None, function: str = "") -> None:
-        password = secrets.token_urlsafe(9)
-        create_user(None, email, name, [r.value for r in roles], password, city_id=getattr(city, "id", None),
-                    function=function)
-        logins.append((email, password, ", ".join(r.value for r in roles) + (f" ({city.name})" if city else "")))
-
-    account("secretariaat@g32.example", "Gerard Hendriksma", [Role.SECRETARIAT], function="secretaris")
-    account("voorzitter@g32.example", "Ferd Crone", [Role.CHAIR, Role.DAILY_BOARD], function="voorzitter")
-    account("db@g32.example", "Dagelijks Bestuur", [Role.DAILY_BOARD], function="lid dagelijks bestuur")
-    for city in sorted(cities.values(), key=lambda c: c.name):
-        slug = "".join(ch for ch in city.name.lower().replace(" ", "-") if ch.isalnum() or ch == "-").strip("-")
-        account(f"bestuur.{slug}@g32.example", f"AB-lid {city.name}", [Role.BOARD], city=city,
-                function="burgemeester")
-
-    from governance.admissions.services import create_application
-
-    for city in applicants:
-        create_application(None, city.id, dt.date(2017, 9, 15), dt.date(2018, 1, 1),
-                           f"{city.name} vraagt het lidmaatschap van het G32-stedennetwerk aan per 1 januari 2018.")
     try:
-        from governance.meetings.demo import seed_network_day
-    except ImportError:
-        seed_network_day = None
-    if seed_network_day is not None:
-        seed_network_day(None)
+        logins = load_demo()
+    except AlreadySeeded:
+        raise click.ClickException("The database already has cities; seed-demo only fills an empty database.") from None
     db.session.commit()
-    click.echo(f"Loaded {len(cities)} members and {len(applicants)} applicants.")
-    click.echo("Demo logins (email, password, role):")
-    for email, password, role in logins:
-        click.echo(f"  {email}  {password}  {role}")
+    lines = ["Demo logins (email, password, role):"] + [f"  {e}  {p}  {r}" for e, p, r in logins]
+    # Passwords are kept only as hashes; this file lets `make run` show them again.
+    logins_file = Path(current_app.instance_path) / "demo-logins.txt"
+    logins_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    logins_file.chmod(0o600)
+    click.echo("Loaded the November 2017 network: 38 members, Assen and Hilversum applying.")
+    click.echo("\n".join(lines))
 
 
 users_cli = AppGroup("users", help="Create accounts and API tokens.")

@@ -6,6 +6,7 @@ from typing import Optional
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import gettext as _
 
 from governance import audit
@@ -15,21 +16,35 @@ from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.models_base import utcnow
 
-_hasher = PasswordHasher()
-# Checked against when the email is unknown, so a wrong address costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_STRONG = PasswordHasher()
+# Tests create hundreds of accounts; they may ask for cheap hashes (never used outside testing).
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_dummy_hashes: dict[int, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    return _CHEAP if current_app.testing and current_app.config.get("CHEAP_PASSWORD_HASHES") else _STRONG
+
+
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so a wrong address costs as long as a wrong password."""
+    hasher = _hasher()
+    if id(hasher) not in _dummy_hashes:
+        _dummy_hashes[id(hasher)] = hasher.hash("not-a-real-password")
+    return _dummy_hashes[id(hasher)]
+
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\"]{2,}$")
 MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: Optional[User], password: str) -> bool:
     """Verify with argon2; also spends the same time when there is no such user."""
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher().verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return user is not None
@@ -115,7 +130,7 @@ def authenticate(email: str, password: str) -> Optional[User]:
         return None
     if not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

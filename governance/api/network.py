@@ -1,1 +1,44 @@
-"""Placeholder module filled in by its area."""
+"""API: the network as on a date, and its cap."""
+
+import datetime as dt
+
+from governance.accounts.models import Role
+from governance.admissions.services import seats_left
+from governance.api import bp
+from governance.api.common import date_arg, json_body, requires
+from governance.extensions import db
+from governance.members import services as members
+
+
+def network_json(day: dt.date) -> dict:
+    network = members.get_network()
+    return {
+        "name": members.name_on(network, day),
+        "on": day.isoformat(),
+        "member_count": members.member_count_on(day),
+        "total_population": members.total_population_on(day),
+        "cap": network.cap,
+        "seats_left": seats_left(network),
+        "min_population": network.min_population,
+        "naming_rule": {"at_members": network.rename_at_members, "name": network.rename_to},
+        "names": [
+            {"name": n.name, "valid_from": n.valid_from.isoformat() if n.valid_from else None, "reason": n.reason,
+             "poll_id": n.poll_id}
+            for n in members.name_history(network)
+        ],
+    }
+
+
+@bp.get("/network")
+@requires()
+def get_network(user):
+    return network_json(date_arg("on"))
+
+
+@bp.patch("/network")
+@requires(Role.SECRETARIAT)
+def patch_network(actor):
+    data = json_body()
+    members.change_cap(actor, members.get_network(), data.get("cap"), data.get("decision"))
+    db.session.commit()
+    return network_json(dt.date.today())

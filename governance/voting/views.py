@@ -1,3 +1,190 @@
-from flask import Blueprint
+"""Pages: the board member's ballot, the chair's meeting screen, results."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from governance.accounts.auth import login_required, role_required
+from governance.accounts.models import Role
+from governance.errors import DomainError
+from governance.extensions import db
+from governance.voting import services as voting
+from governance.voting.forms import MotionForm
+from governance.voting.models import Choice, PollState
 
 bp = Blueprint("voting", __name__)
+
+
+def choice_label(choice: str) -> str:
+    return {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain")}[str(choice)]
+
+
+def reason_sentence(result: dict) -> str:
+    """The outcome in a sentence: "Adopted: 30 for, 5 against, 3 abstentions; quorum met, 38 of 38 cities"."""
+    counts = _("%(yes)d for, %(no)d against, %(abstain)d abstentions", yes=result["yes"], no=result["no"],
+               abstain=result["abstain"])
+    turnout = _("%(cast)d of %(eligible)d cities", cast=result["cast"], eligible=result["eligible"])
+    if not result["quorum_met"]:
+        return _("Not adopted: no quorum (%(turnout)s voted; more than half is needed). %(counts)s.",
+                 turnout=turnout, counts=counts)
+    if result["reason"] == "tie":
+        return _("Not adopted: tie. %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
+    if result["outcome"] == "adopted":
+        return _("Adopted: %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
+    return _("Rejected: %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
+
+
+def majority_label(majority: str) -> str:
+    return {
+        "simple": _("simple majority (more for than against; abstentions do not count)"),
+        "absolute": _("absolute majority (more than half of all votes cast)"),
+        "two_thirds": _("two-thirds majority (at least two thirds of the votes for and against)"),
+    }[str(majority)]
+
+
+def percentages(result: dict) -> dict[str, str]:
+    cast = result["cast"] or 1
+    return {key: format_percent(result[key] / cast) for key in ("yes", "no", "abstain")}
+
+
+@bp.app_context_processor
+def voting_helpers():
+    return {"choice_label": choice_label, "reason_sentence": reason_sentence, "majority_label": majority_label,
+            "result_percentages": percentages}
+
+
+@bp.route("/polls")
+@role_required(Role.SECRETARIAT, Role.CHAIR, Role.BOARD)
+def poll_list():
+    my_polls = voting.open_polls_for(current_user)
+    voted = {p.id: voting.vote_of_city(p, current_user.city_id) for p in my_polls}
+    sees_all = current_user.has_role(Role.SECRETARIAT, Role.CHAIR)
+    return render_template("voting/list.html", my_polls=my_polls, voted=voted,
+                           polls=voting.list_polls() if sees_all else [],
+                           closed=[p for p in voting.list_polls("closed")],
+                           form=MotionForm(formdata=None) if sees_all else None)
+
+
+@bp.route("/polls/new", methods=["POST"])
+@role_required(Role.SECRETARIAT, Role.CHAIR)
+def poll_create():
+    application_id = request.form.get("application_id", type=int)
+    if application_id:
+        try:
+            poll = voting.create_poll(current_user, application_id=application_id)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admissions.application_detail", application_id=application_id))
+        db.session.commit()
+        flash(_("The vote has been prepared; the chair opens it at the meeting."), "success")
+        return redirect(url_for("voting.poll_detail", poll_id=poll.id))
+    form = MotionForm()
+    if form.validate_on_submit():
+        try:
+            poll = voting.create_poll(current_user, title=form.title.data, description=form.description.data or "",
+                                      secret=form.secret.data, majority=form.majority.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.title.errors = list(form.title.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("The vote has been prepared; the chair opens it at the meeting."), "success")
+            return redirect(url_for("voting.poll_detail", poll_id=poll.id))
+    return render_template("voting/list.html", my_polls=[], voted={}, polls=voting.list_polls(),
+                           closed=voting.list_polls("closed"), form=form), 422
+
+
+@bp.route("/polls/<int:poll_id>")
+@login_required
+def poll_detail(poll_id):
+    poll = voting.get_poll(poll_id)
+    is_voter = current_user.has_role(Role.BOARD) and voting.can_vote(current_user, poll)
+    if not (is_voter or current_user.has_role(Role.SECRETARIAT, Role.CHAIR, Role.BOARD)):
+        abort(403)
+    own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
+    receipt = session.pop(f"receipt-{poll.id}", None)
+    turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
+    return render_template("voting/detail.html", poll=poll, is_voter=is_voter, own_vote=own_vote, receipt=receipt,
+                           turnout=turnout, result=poll.result, choices=list(Choice),
+                           voter_name=_voter_name(own_vote))
+
+
+def _voter_name(own_vote):
+    if own_vote is None:
+        return None
+    from governance.accounts.models import User
+
+    user = db.session.get(User, own_vote.user_id)
+    return user.name if user else None
+
+
+@bp.route("/polls/<int:poll_id>/vote", methods=["POST"])
+@role_required(Role.BOARD)
+def poll_vote(poll_id):
+    poll = voting.get_poll(poll_id)
+    choice = request.form.get("choice", "")
+    if choice not in {c.value for c in Choice}:
+        flash(_("Choose for, against or abstain."), "error")
+        return redirect(url_for("voting.poll_detail", poll_id=poll.id))
+    if request.form.get("confirmed") != "1":
+        return render_template("voting/confirm.html", poll=poll, choice=choice)
+    try:
+        receipt = voting.cast_vote(current_user, poll.id, choice)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("voting.poll_detail", poll_id=poll.id), 303)
+    db.session.commit()
+    session[f"receipt-{poll.id}"] = receipt
+    return redirect(url_for("voting.poll_detail", poll_id=poll.id), 303)
+
+
+@bp.route("/polls/<int:poll_id>/open", methods=["POST"])
+@role_required(Role.CHAIR)
+def poll_open(poll_id):
+    poll = voting.get_poll(poll_id)
+    try:
+        voting.open_poll(current_user, poll)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The vote is open."), "success")
+    return redirect(url_for("voting.poll_detail", poll_id=poll_id), 303)
+
+
+@bp.route("/polls/<int:poll_id>/close", methods=["GET", "POST"])
+@role_required(Role.CHAIR)
+def poll_close(poll_id):
+    poll = voting.get_poll(poll_id)
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        if poll.state != PollState.OPEN:
+            return redirect(url_for("voting.poll_detail", poll_id=poll.id))
+        return render_template("voting/close_confirm.html", poll=poll, cast=voting.cast_count(poll))
+    try:
+        voting.close_poll(current_user, poll.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The vote is closed."), "success")
+    return redirect(url_for("voting.poll_detail", poll_id=poll_id), 303)
+
+
+@bp.route("/polls/<int:poll_id>/turnout.json")
+@role_required(Role.CHAIR, Role.SECRETARIAT)
+def poll_turnout(poll_id):
+    poll = voting.get_poll(poll_id)
+    turnout = voting.turnout(poll)
+    return jsonify({
+        "state": poll.state.value,
+        "cast": turnout.cast_count,
+        "eligible": len(turnout.eligible),
+        "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
+        "text": _("%(cast)d of %(eligible)d cities have voted", cast=turnout.cast_count,
+                  eligible=len(turnout.eligible)),
+    })

@@ -1,0 +1,49 @@
+# governance — set up, serve, test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha256sum | cut -c1-12)
+FLASK := $(BIN)/flask --app governance
+
+.PHONY: run test install lint translations bench-charts bench-load clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+instance/config.py:
+	mkdir -p instance
+	printf '# Local development settings (not in git).\nSECRET_KEY = "%s"\n# The development server speaks plain http.\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > instance/config.py
+
+## make run: install, create or upgrade the database, load the demo once, serve on http://127.0.0.1:5000
+run: $(STAMP) instance/config.py
+	$(FLASK) init-db
+	@if $(FLASK) cities-count | grep -qx 0; then $(FLASK) seed-demo > /dev/null; fi
+	@cat instance/demo-logins.txt 2>/dev/null || true
+	@echo "Serving on http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make test: install the test extra and run the whole suite
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check governance tests
+
+## compile the Dutch catalog after editing governance/translations/nl/LC_MESSAGES/messages.po
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d governance/translations
+
+bench-charts: $(STAMP)
+	$(BIN)/python bench/charts/run.py
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

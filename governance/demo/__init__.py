@@ -1,0 +1,81 @@
+"""The November 2017 network as demo data: 38 members, Assen and Hilversum applying, demo accounts."""
+
+import csv
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from governance.extensions import db
+
+DATA_DIR = Path(__file__).parent
+APPLICATION_RECEIVED = dt.date(2017, 9, 15)
+EFFECTIVE = dt.date(2018, 1, 1)
+
+
+class AlreadySeeded(Exception):
+    """The database has cities already; the demo only fills an empty one."""
+
+
+def _rows(name: str) -> list[dict]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def slug(name: str) -> str:
+    cleaned = name.lower().replace(" ", "-").replace("'", "")
+    return "".join(ch for ch in cleaned if ch.isalnum() or ch == "-").strip("-")
+
+
+def load_demo(password_for: Callable[[str], str] = lambda email: secrets.token_urlsafe(9),
+              with_network_day: bool = True) -> list[tuple[str, str, str]]:
+    """Fill an empty database with the 2017 network; return (email, password, roles) of each demo account."""
+    from governance.accounts.models import Role
+    from governance.accounts.services import create_user
+    from governance.admissions.services import create_application
+    from governance.members.models import City
+    from governance.members.services import CityInput, add_membership, create_city, ensure_network
+
+    if db.session.scalar(sa.select(sa.func.count(City.id))):
+        raise AlreadySeeded()
+    ensure_network()
+
+    def city_from(row: dict) -> City:
+        return create_city(None, CityInput(
+            name=row["name"], cbs_code=row["cbs_code"], province=row["province"], population=int(row["population"]),
+            population_date=dt.date.fromisoformat(row["population_date"]), population_source="CBS"))
+
+    members = []
+    for row in _rows("g32-2017-members.csv"):
+        city = city_from(row)
+        add_membership(None, city, dt.date.fromisoformat(row["joined_on"]) if row["joined_on"] else None)
+        members.append(city)
+    applicants = [city_from(row) for row in _rows("g32-2017-applicants.csv")]
+
+    logins: list[tuple[str, str, str]] = []
+
+    def account(email: str, name: str, roles: list[Role], city=None, function: str = "") -> None:
+        password = password_for(email)
+        create_user(None, email, name, [r.value for r in roles], password, city_id=getattr(city, "id", None),
+                    function=function)
+        logins.append((email, password, ", ".join(r.value for r in roles) + (f" ({city.name})" if city else "")))
+
+    account("secretariaat@g32.example", "Gerard Hendriksma", [Role.SECRETARIAT], function="secretaris")
+    account("voorzitter@g32.example", "Ferd Crone", [Role.CHAIR], function="voorzitter")
+    account("db@g32.example", "Ina Adema", [Role.DAILY_BOARD], function="lid dagelijks bestuur")
+    for city in sorted(members, key=lambda c: c.name):
+        account(f"bestuur.{slug(city.name)}@g32.example", f"AB-lid {city.name}", [Role.BOARD], city=city,
+                function="burgemeester")
+    for city in applicants:
+        create_application(None, city.id, APPLICATION_RECEIVED, EFFECTIVE,
+                           f"{city.name} vraagt het lidmaatschap van het G32-stedennetwerk aan per 1 januari 2018.")
+    if with_network_day:
+        try:
+            from governance.meetings.demo import seed_network_day
+        except ImportError:  # the network day area is optional for the registry
+            seed_network_day = None
+        if seed_network_day is not None:
+            seed_network_day(None)
+    return logins
