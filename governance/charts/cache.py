@@ -1,0 +1,114 @@
+"""Draw a chart once per version of its data: an in-process LRU keyed by a data version.
+
+The data version is read from the database on every request in one small query: the
+audit chain's head (every service that changes a city, a population figure, a
+membership, a name, the cap, an application or a poll appends an entry in the same
+transaction) plus the row count and highest id of each table a chart reads (so a row
+added or removed without an audit entry, e.g. by a bulk import, still changes it).
+Because the version comes from the database, every app server computes the same one:
+a change made through any server makes the next request on every server draw anew,
+with no invalidation messages. The resulting ETag is the same on every server too.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from governance.extensions import db
+
+# Tables the charts are drawn from (names as in the models).
+SOURCE_TABLES = ("city", "population_figure", "membership", "network", "network_name", "application", "poll")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A drawn chart (or its CSV) ready to send."""
+
+    body: bytes
+    mimetype: str
+    etag: str
+
+
+class LRUCache:
+    """A thread-safe least-recently-used map of at most `size` entries."""
+
+    def __init__(self, size: int = 256):
+        self.size = max(1, int(size))
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key]
+            self.misses += 1
+            return None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The cached value, or make it (outside the lock: drawing may take a while) and keep it."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def chart_cache(app: Flask | None = None) -> LRUCache:
+    """The app's chart cache (one per app object, so two apps in one process never share entries)."""
+    app = app or current_app._get_current_object()
+    cache = app.extensions.get("charts_cache")
+    if cache is None:
+        cache = app.extensions.setdefault("charts_cache", LRUCache(app.config.get("CHART_CACHE_SIZE", 256)))
+    return cache
+
+
+def _version_query() -> sa.Select:
+    columns = [
+        sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("audit_entry")).scalar_subquery(),
+        sa.select(sa.column("entry_hash")).select_from(sa.table("audit_entry"))
+        .order_by(sa.column("id").desc()).limit(1).scalar_subquery(),
+    ]
+    for name in SOURCE_TABLES:
+        table = sa.table(name, sa.column("id"))
+        columns.append(sa.select(sa.func.count()).select_from(table).scalar_subquery())
+        columns.append(sa.select(sa.func.max(table.c.id)).select_from(table).scalar_subquery())
+    return sa.select(*columns)
+
+
+_VERSION_QUERY = _version_query()
+
+
+def data_version() -> str:
+    """A short fingerprint of everything the charts are drawn from, as the database holds it now."""
+    row = db.session.execute(_VERSION_QUERY).one()
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:20]
+
+
+def etag_for(version: str, *parts: Any) -> str:
+    """The ETag of one chart in one format for one data version (the same on every app server)."""
+    return hashlib.sha256(repr((version, *parts)).encode()).hexdigest()[:32]

@@ -1,0 +1,188 @@
+"""The secretariat's dashboard, the chart pages with their data tables, the images and the exports."""
+
+import datetime as dt
+from typing import Optional
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from governance.accounts.auth import role_required
+from governance.accounts.models import Role
+from governance.charts import serve
+from governance.charts.cache import data_version
+from governance.charts.dashboard import dashboard_facts
+from governance.charts.texts import chart_title, choice_label, current_locale, status_label, texts_for
+from governance.errors import DomainError
+from governance.extensions import db
+
+bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static",
+               static_url_path="/static")
+
+VIEWERS = (Role.SECRETARIAT, Role.BOARD)
+CHART_NAMES = 'any(membership, population, provinces, "population-history")'
+
+
+def link(endpoint: str, **values) -> Optional[str]:
+    """A URL of another area's page, or None while that area does not have it."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def membership_events(d) -> list[dict]:
+    """Admissions (grouped per day), departures and renames of the membership chart, by date."""
+    events: list[dict] = []
+    by_day: dict[dt.date, list[str]] = {}
+    for admission in d.admissions:
+        by_day.setdefault(admission.day, []).append(admission.label)
+    for day, names in by_day.items():
+        events.append({"day": day, "order": 1, "text": _("Admitted: %(cities)s", cities=", ".join(names))})
+    for departure in d.departures:
+        events.append({"day": departure.day, "order": 0, "text": _("Left: %(city)s", city=departure.label)})
+    for rename in d.renames:
+        events.append({"day": rename.day, "order": 2, "text": _("Renamed %(change)s", change=rename.label)})
+    return sorted(events, key=lambda e: (e["day"], e["order"]))
+
+
+@bp.context_processor
+def chart_helpers():
+    return {"chart_link": link, "membership_events": membership_events}
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    """A bad date, format or dpi (422), no such poll (404), a poll still open (409): a sentence, never a 500."""
+    db.session.rollback()
+    if request.endpoint in ("charts.image", "charts.poll_image", "charts.members_export"):
+        return Response(error.message + "\n", status=error.status, mimetype="text/plain")
+    return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+
+def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[int] = None) -> Response:
+    """The image or CSV with its ETag; 304 when the client already holds this version."""
+    locale = current_locale()
+    version = data_version()
+    etag = serve.chart_etag(chart, options, locale, poll_id, version)
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        rendered = serve.render(chart, options, locale, poll_id, version)
+        response = Response(rendered.body, mimetype=rendered.mimetype)
+        if options.fmt == "csv":
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="{serve.download_name(chart, options, poll_id)}"')
+    response.set_etag(etag)
+    # Keep a copy, but ask each time: the ETag answers with 304 while the data is unchanged.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _options(default_format: str = "svg") -> serve.ChartOptions:
+    return serve.parse_options(request.args.get("on"), request.args.get("format", default_format),
+                               request.args.get("dpi"), default_format=default_format)
+
+
+@bp.route("/")
+@role_required(*VIEWERS)
+def index():
+    from governance.voting.services import list_polls
+
+    closed_polls = list_polls("closed")
+    charts = [(name, chart_title(name)) for name in ("membership", "population", "provinces", "population-history")]
+    return render_template("charts/index.html", charts=charts, closed_polls=closed_polls)
+
+
+@bp.route("/dashboard")
+@role_required(*VIEWERS)
+def dashboard():
+    facts = dashboard_facts(dt.date.today())
+    return render_template("charts/dashboard.html", facts=facts)
+
+
+def _page_day() -> tuple[dt.date, Optional[str]]:
+    """The page's date; a bad one is reported on the page (422) and today is shown instead."""
+    try:
+        return serve.parse_options(request.args.get("on"), None, None).on, None
+    except DomainError as error:
+        return dt.date.today(), error.message
+
+
+@bp.route(f"/<{CHART_NAMES}:chart>")
+@role_required(*VIEWERS)
+def chart_page(chart: str):
+    day, problem = _page_day()
+    d = serve.cached_data(chart, day)
+    return _render_page(chart, d, day, problem, rows=_table_rows(chart, d))
+
+
+@bp.route("/polls/<int:poll_id>")
+@role_required(*VIEWERS)
+def poll_page(poll_id: int):
+    d = serve.cached_data("poll", dt.date.today(), poll_id)
+    return _render_page("poll", d, dt.date.today(), None, rows=_table_rows("poll", d), poll_id=poll_id)
+
+
+def _render_page(chart, d, day, problem, rows, poll_id=None):
+    texts = texts_for(chart, d)
+    if chart == "poll":
+        image = {fmt: url_for("charts.poll_image", poll_id=poll_id, fmt=fmt) for fmt in ("svg", "png", "csv")}
+        image["print"] = url_for("charts.poll_image", poll_id=poll_id, fmt="png", dpi=300)
+    else:
+        on = day.isoformat()
+        image = {fmt: url_for("charts.image", chart=chart, fmt=fmt, on=on) for fmt in ("svg", "png", "csv")}
+        image["print"] = url_for("charts.image", chart=chart, fmt="png", dpi=300, on=on)
+    status = 422 if problem else 200
+    return render_template("charts/chart.html", chart=chart, data=d, texts=texts, day=day, problem=problem,
+                           rows=rows, image=image, page_title=chart_title(chart), poll_id=poll_id), status
+
+
+def _table_rows(chart: str, d) -> list[tuple]:
+    """The CSV rows made readable: dates and numbers in the user's language, codes as words."""
+    from governance.charts.texts import long_date, number
+
+    locale = current_locale()
+    if chart in ("membership",):
+        return [(long_date(p.day, locale), number(p.members, locale), p.name) for p in d.points]
+    if chart == "population":
+        return [(c.city, number(c.population, locale), status_label(c.status)) for c in d.cities]
+    if chart == "provinces":
+        return [(p.province, number(p.population, locale)) for p in d.provinces]
+    if chart == "population-history":
+        return [(long_date(p.day, locale), number(p.population, locale)) for p in d.points]
+    if chart == "poll":
+        return [(choice_label(choice), number(votes, locale)) for choice, votes in d.rows()]
+    raise ValueError(chart)
+
+
+@bp.route(f"/<{CHART_NAMES}:chart>/chart.<any(svg, png, csv):fmt>")
+@role_required(*VIEWERS)
+def image(chart: str, fmt: str):
+    options = serve.parse_options(request.args.get("on"), fmt, request.args.get("dpi"))
+    return chart_response(chart, options)
+
+
+@bp.route("/polls/<int:poll_id>/chart.<any(svg, png, csv):fmt>")
+@role_required(*VIEWERS)
+def poll_image(poll_id: int, fmt: str):
+    options = serve.parse_options(None, fmt, request.args.get("dpi"))
+    return chart_response("poll", options, poll_id)
+
+
+@bp.route("/members.<any(csv, xlsx):fmt>")
+@role_required(*VIEWERS)
+def members_export(fmt: str):
+    from governance.charts import exports
+    from governance.members.services import get_network, name_on
+
+    day = serve.parse_options(request.args.get("on"), None, None).on
+    if fmt == "csv":
+        body, mimetype = exports.members_csv(day), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.members_xlsx(day, name_on(get_network(), day)), exports.XLSX_MIMETYPE
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="members-{day.isoformat()}.{fmt}"'
+    return response
+
