@@ -509,13 +509,20 @@ def invitees(meeting: Meeting) -> list[User]:
     )
 
 
-def _invitation_for(meeting: Meeting, user: User) -> Invitation:
+def invitation_for_person(meeting: Meeting, user: User) -> Invitation:
+    """The person's invitation to the meeting; a new one is not saved until it is sent or answered."""
     invitation = db.session.scalars(
         sa.select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.email == user.email.lower())
     ).first()
     if invitation is None:
-        invitation = Invitation(meeting_id=meeting.id, user_id=user.id, email=user.email.lower(), name=user.name,
-                                function=user.function or "", city_id=user.city_id)
+        invitation = Invitation(meeting=meeting, user_id=user.id, email=user.email.lower(), name=user.name,
+                                function=user.function or "", city_id=user.city_id, sent_count=0)
+    return invitation
+
+
+def _invitation_for(meeting: Meeting, user: User) -> Invitation:
+    invitation = invitation_for_person(meeting, user)
+    if invitation.id is None:
         db.session.add(invitation)
         db.session.flush()
     return invitation
@@ -551,6 +558,9 @@ def send_invitations(actor, meeting: Meeting, link_for: Callable[[str], str],
 
 def answer_invitation(invitation: Invitation, data: RegistrationInput) -> Registration:
     """The invited person's own answer through their link: a first answer or a change of it."""
+    if invitation.id is None:
+        db.session.add(invitation)
+        db.session.flush()
     data.email = invitation.email
     data.city_id = invitation.city_id
     registration = find_registration(invitation.meeting, invitation.email)

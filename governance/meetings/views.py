@@ -1,0 +1,523 @@
+"""Pages of the network day: the programme, invitations, registration, attendance, badges, documents, agenda."""
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from governance.accounts.auth import login_required, role_required
+from governance.accounts.models import Role
+from governance.errors import DomainError, NotFound
+from governance.extensions import db
+from governance.meetings import services
+from governance.meetings.badges import badges_pdf
+from governance.meetings.calendar import meeting_calendar
+from governance.meetings.forms import (
+    AgendaForm,
+    DocumentForm,
+    InviteForm,
+    ItemForm,
+    MeetingForm,
+    OnBehalfForm,
+    RegistrationForm,
+    VersionForm,
+)
+from governance.meetings.models import AgendaItem, Invitation, Meeting, PlaceStatus
+from governance.views_common import errors_into_form
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return db.get_or_404(Meeting, meeting_id)
+
+
+def _is_secretariat() -> bool:
+    return current_user.is_authenticated and current_user.has_role(Role.SECRETARIAT)
+
+
+def _time_slots(items):
+    """The programme grouped by time slot: parallel sessions side by side."""
+    slots: list[dict] = []
+    for item in items:
+        key = (item.starts_at, item.ends_at)
+        if slots and slots[-1]["key"] == key:
+            slots[-1]["items"].append(item)
+        else:
+            slots.append({"key": key, "start": item.starts_at, "end": item.ends_at, "items": [item]})
+    return slots
+
+
+@bp.app_context_processor
+def meeting_helpers():
+    return {"format_time": services.format_time, "kind_labels": services.kind_labels}
+
+
+# -- meetings and their programme ---------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def meeting_list():
+    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=dt.date.today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def meeting_new():
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(current_user, form.title.data, form.date.data, form.place.data,
+                                              form.description.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting has been created. Now add its programme."), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=None), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:meeting_id>")
+@login_required
+def meeting_detail(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    today = dt.date.today()
+    documents = services.visible_documents(meeting, current_user, today)
+    own = services.find_registration(meeting, current_user.email)
+    return render_template(
+        "meetings/detail.html", meeting=meeting, slots=_time_slots(meeting.items), documents=documents,
+        agenda=services.agenda(meeting), on_day=today, own=own, day_network_name=services.network_name_on(meeting.date),
+        is_secretariat=_is_secretariat(), version_form=VersionForm(formdata=None),
+    )
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def meeting_edit(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(current_user, meeting, form.title.data, form.date.data, form.place.data,
+                                    form.description.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
+    return render_template("meetings/meeting_form.html", form=form, meeting=meeting), \
+        422 if request.method == "POST" else 200
+
+
+def _item_input(form: ItemForm) -> services.ItemInput:
+    return services.ItemInput(start=form.start.data, end=form.end.data, kind=form.kind.data, title=form.title.data,
+                              room=form.room.data or "", capacity=(form.capacity.data or "").strip() or None,
+                              description=form.description.data or "", speakers=form.speakers.data or "")
+
+
+@bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def item_new(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = ItemForm()
+    if form.validate_on_submit():
+        try:
+            item = services.add_item(current_user, meeting, _item_input(form))
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(title)s has been added to the programme.", title=item.title), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + f"#item-{item.id}")
+    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=None), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def item_edit(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    try:
+        item = services.get_item(meeting, item_id)
+    except NotFound:
+        abort(404)
+    form = ItemForm(obj=item)
+    if request.method == "GET":
+        form.start.data = services.format_time(item.starts_at)
+        form.end.data = services.format_time(item.ends_at)
+        form.kind.data = item.kind.value
+        form.capacity.data = "" if item.capacity is None else str(item.capacity)
+    if form.validate_on_submit():
+        try:
+            services.update_item(current_user, item, _item_input(form))
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + f"#item-{item.id}")
+    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def item_delete(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    try:
+        services.delete_item(current_user, services.get_item(meeting, item_id))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The item has been removed from the programme."), "success")
+    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
+
+
+@bp.route("/<int:meeting_id>/calendar.ics")
+@login_required
+def calendar(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    return _ics(meeting, None)
+
+
+def _ics(meeting: Meeting, items) -> Response:
+    return Response(meeting_calendar(meeting, items), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{meeting.date.isoformat()}.ics"'})
+
+
+# -- invitations and registering -----------------------------------------------------------------
+
+
+@bp.route("/<int:meeting_id>/invitations", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def invitations(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            sent = services.send_invitations(
+                current_user, meeting, lambda token: url_for("meetings.register", token=token, _external=True),
+                only_unanswered=form.only_unanswered.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d invitations have been sent.", n=len(sent)), "success")
+            return redirect(url_for("meetings.invitations", meeting_id=meeting.id))
+    sent = db.session.scalars(
+        db.select(Invitation).where(Invitation.meeting_id == meeting.id).order_by(Invitation.name)).all()
+    answered = {r.email for r in services.registrations(meeting)}
+    return render_template("meetings/invitations.html", meeting=meeting, form=form, invitees=services.invitees(meeting),
+                           sent=sent, answered=answered)
+
+
+def _choices(meeting: Meeting, form: RegistrationForm) -> None:
+    numbers = {row.item.id: row for row in services.attendance(meeting).items}
+    choices = []
+    for item in meeting.items:
+        row = numbers[item.id]
+        label = f"{services.format_time(item.starts_at)}–{services.format_time(item.ends_at)} {item.title}"
+        if row.places_left == 0:
+            label += " — " + _("full: you will be on the waiting list")
+        elif row.places_left is not None:
+            label += " — " + _("%(n)d places left", n=row.places_left)
+        choices.append((item.id, label))
+    form.items.choices = choices
+
+
+def _registration_input(form: RegistrationForm) -> services.RegistrationInput:
+    return services.RegistrationInput(name=form.name.data, function=form.function.data or "",
+                                      attending=form.attending.data == "yes", item_ids=form.items.data or [])
+
+
+def _answer_page(invitation: Invitation, token: str | None):
+    """The registration form for one invited person (through their link, or logged in)."""
+    meeting = invitation.meeting
+    registration = services.find_registration(meeting, invitation.email)
+    form = RegistrationForm()
+    _choices(meeting, form)
+    if request.method == "GET":
+        source = registration or invitation
+        form.name.data = source.name
+        form.function.data = source.function
+        form.attending.data = "no" if registration is not None and not registration.attending else "yes"
+        form.items.data = [p.item_id for p in registration.places] if registration else []
+    if form.validate_on_submit():
+        try:
+            registration = services.answer_invitation(invitation, _registration_input(form))
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            if registration.attending:
+                flash(_("Thank you, your registration has been saved."), "success")
+            else:
+                flash(_("Thank you, we have noted that you cannot attend."), "success")
+            target = url_for("meetings.register", token=token) if token else \
+                url_for("meetings.register_self", meeting_id=meeting.id)
+            return redirect(target)
+    return render_template("meetings/register.html", meeting=meeting, invitation=invitation, form=form,
+                           registration=registration, token=token, slots=_time_slots(meeting.items),
+                           day_network_name=services.network_name_on(meeting.date),
+                           waitlisted=PlaceStatus.WAITLISTED), 422 if request.method == "POST" else 200
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def register(token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.LinkRefused as error:
+        db.session.rollback()
+        return render_template("meetings/link_refused.html", message=error.message), error.status
+    return _answer_page(invitation, token)
+
+
+@bp.route("/register/<token>/calendar.ics")
+def register_calendar(token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.LinkRefused as error:
+        return render_template("meetings/link_refused.html", message=error.message), error.status
+    return _own_calendar(invitation.meeting, invitation.email)
+
+
+def _own_calendar(meeting: Meeting, email: str) -> Response:
+    registration = services.find_registration(meeting, email)
+    items = [p.item for p in registration.places if p.status == PlaceStatus.REGISTERED] if registration else []
+    return _ics(meeting, items)
+
+
+@bp.route("/<int:meeting_id>/register", methods=["GET", "POST"])
+@login_required
+def register_self(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    invitation = services.invitation_for_person(meeting, current_user)
+    return _answer_page(invitation, None)
+
+
+@bp.route("/<int:meeting_id>/my-calendar.ics")
+@login_required
+def my_calendar(meeting_id):
+    return _own_calendar(_meeting_or_404(meeting_id), current_user.email)
+
+
+# -- attendance, registrations by the secretariat, exports, badges ----------------------------------------
+
+
+@bp.route("/<int:meeting_id>/attendance")
+@role_required(Role.SECRETARIAT, Role.CHAIR)
+def attendance(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    return render_template("meetings/attendance.html", meeting=meeting, numbers=services.attendance(meeting),
+                           registered=PlaceStatus.REGISTERED, is_secretariat=_is_secretariat())
+
+
+@bp.route("/<int:meeting_id>/registrations/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def registration_new(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = OnBehalfForm()
+    _choices(meeting, form)
+    from governance.members.services import members_on
+
+    form.city_id.choices = [(0, _("— none —"))] + [(c.id, c.name) for c in members_on(meeting.date)]
+    if form.validate_on_submit():
+        data = _registration_input(form)
+        data.email, data.city_id = form.email.data, form.city_id.data or None
+        try:
+            registration = services.register(current_user, meeting, data, on_behalf=True)
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been registered.", name=registration.name), "success")
+            return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
+    return render_template("meetings/on_behalf.html", meeting=meeting, form=form), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/<int:meeting_id>/registrations/<int:registration_id>/delete", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def registration_delete(meeting_id, registration_id):
+    meeting = _meeting_or_404(meeting_id)
+    try:
+        registration = services.get_registration(meeting, registration_id)
+    except NotFound:
+        abort(404)
+    name = registration.name
+    services.cancel_registration(current_user, registration)
+    db.session.commit()
+    flash(_("The registration of %(name)s has been cancelled.", name=name), "success")
+    return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
+
+
+@bp.route("/<int:meeting_id>/attendance.csv")
+@role_required(Role.SECRETARIAT, Role.CHAIR)
+def export_csv(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    return Response(services.export_csv(meeting), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.csv"'})
+
+
+@bp.route("/<int:meeting_id>/attendance.xlsx")
+@role_required(Role.SECRETARIAT, Role.CHAIR)
+def export_xlsx(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    return Response(services.export_xlsx(meeting),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.xlsx"'})
+
+
+@bp.route("/<int:meeting_id>/badges.pdf")
+@role_required(Role.SECRETARIAT)
+def badges(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="badges-{meeting.date}.pdf"'})
+
+
+# -- documents ---------------------------------------------------------------------------------------
+
+
+def _read_upload(storage) -> bytes:
+    from flask import current_app
+
+    return storage.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+
+
+@bp.route("/<int:meeting_id>/documents/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def document_new(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = DocumentForm()
+    form.item_id.choices = [(0, _("— the whole meeting —"))] + [
+        (i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items]
+    if form.validate_on_submit():
+        try:
+            document = services.add_document(current_user, meeting, form.title.data, form.publish_on.data,
+                                             _read_upload(form.file.data), item_id=form.item_id.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(title)s has been uploaded (version 1).", title=document.title), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + "#documents")
+    return render_template("meetings/document_form.html", meeting=meeting, form=form), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/documents/<int:document_id>/versions", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def document_version_new(document_id):
+    document = db.get_or_404(services.MeetingDocument, document_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors) or _("Choose a PDF file to upload."), "error")
+        return redirect(url_for("meetings.meeting_detail", meeting_id=document.meeting_id) + "#documents")
+    try:
+        version = services.add_version(current_user, document, _read_upload(form.file.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Version %(n)d of %(title)s has been uploaded.", n=version.version, title=document.title), "success")
+    return redirect(url_for("meetings.meeting_detail", meeting_id=document.meeting_id) + "#documents")
+
+
+@bp.route("/documents/<int:document_id>/v<int:number>.pdf")
+@login_required
+def document_download(document_id, number):
+    document = db.get_or_404(services.MeetingDocument, document_id)
+    try:
+        version = services.version_for_download(document, number, current_user, dt.date.today())
+    except NotFound:
+        abort(404)
+    return send_file(services.document_path(version), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"document-{document.id}-v{version.version}.pdf", etag=version.sha256,
+                     max_age=0)
+
+
+# -- the general board's agenda ---------------------------------------------------------------------------
+
+
+def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
+    form.poll_id.choices = [(0, _("— no vote —"))] + [
+        (poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()]
+    versions = []
+    for document in services.visible_documents(meeting, current_user, dt.date.today()):
+        for version in document.versions:
+            versions.append((version.id, _("%(title)s, version %(n)d (SHA-256 %(hash)s…)", title=document.title,
+                                           n=version.version, hash=version.sha256[:12])))
+    form.document_version_id.choices = [(0, _("— none —"))] + versions
+
+
+@bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def agenda_new(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = AgendaForm()
+    _agenda_choices(meeting, form)
+    if form.validate_on_submit():
+        try:
+            poll_id = form.poll_id.data or None
+            if form.new_motion.data:
+                from governance.voting.services import create_poll
+
+                poll_id = create_poll(current_user, title=form.title.data,
+                                      description=form.description.data or "").id
+            services.add_agenda_item(current_user, meeting, form.title.data, form.description.data or "",
+                                     poll_id=poll_id, document_version_id=form.document_version_id.data or None)
+        except DomainError as error:
+            db.session.rollback()
+            errors_into_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The item has been added to the agenda."), "success")
+            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + "#agenda")
+    return render_template("meetings/agenda_form.html", meeting=meeting, form=form), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def agenda_retie(agenda_id):
+    item = db.get_or_404(AgendaItem, agenda_id)
+    try:
+        services.tie_to_latest_version(current_user, item)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The motion now approves the latest version."), "success")
+    return redirect(url_for("meetings.meeting_detail", meeting_id=item.meeting_id) + "#agenda")
+
+
+@bp.route("/agenda/<int:agenda_id>/delete", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def agenda_delete(agenda_id):
+    item = db.get_or_404(AgendaItem, agenda_id)
+    meeting_id = item.meeting_id
+    services.remove_agenda_item(current_user, item)
+    db.session.commit()
+    flash(_("The item has been removed from the agenda."), "success")
+    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
