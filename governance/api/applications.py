@@ -49,7 +49,12 @@ def get_application(user, application_id):
 def record_advice(actor, application_id):
     data = json_body()
     application = admissions.get_application(application_id)
-    admissions.record_advice(actor, application, data.get("advice"), data.get("text"))
+    try:
+        admissions.record_advice(actor, application, data.get("advice"), data.get("text"))
+    except ValidationFailed as error:
+        # The API calls the reasoning "text"; the form calls it "advice_text".
+        error.fields = {("text" if f == "advice_text" else f): m for f, m in error.fields.items()}
+        raise
     db.session.commit()
     return admissions.application_json(application)
 
