@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -20,7 +21,7 @@ class CheckboxesField(SelectMultipleField):
 def kind_choices():
     from governance.meetings.services import kind_labels
 
-    return [(kind.value, label) for kind, label in kind_labels().items()]
+    return [SelectChoice(kind.value, label) for kind, label in kind_labels().items()]
 
 
 class MeetingForm(FlaskForm):
@@ -43,8 +44,8 @@ class ItemForm(FlaskForm):
 
 
 class RegistrationForm(FlaskForm):
-    attending = RadioField(_l("Will you attend?"), choices=[("yes", _l("Yes, I will attend")),
-                                                             ("no", _l("No, I cannot attend"))],
+    attending = RadioField(_l("Will you attend?"), choices=[SelectChoice("yes", _l("Yes, I will attend")),
+                                                             SelectChoice("no", _l("No, I cannot attend"))],
                            validators=[InputRequired(_l("Choose whether you will attend."))])
     items = CheckboxesField(_l("Sessions"), coerce=int)
     name = StringField(_l("Name on the badge"), validators=[DataRequired(_l("Enter the name for the badge.")),
@@ -55,7 +56,7 @@ class RegistrationForm(FlaskForm):
 class OnBehalfForm(RegistrationForm):
     email = StringField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     city_id = SelectField(_l("City"), coerce=int)
-    attending = RadioField(_l("Attending"), choices=[("yes", _l("Yes")), ("no", _l("No"))], default="yes",
+    attending = RadioField(_l("Attending"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], default="yes",
                            validators=[InputRequired(_l("Choose whether the person will attend."))])
 
 

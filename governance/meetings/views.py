@@ -25,6 +25,7 @@ from governance.meetings.forms import (
 )
 from governance.meetings.models import AgendaItem, Invitation, Meeting, PlaceStatus
 from governance.views_common import errors_into_form
+from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -235,7 +236,7 @@ def _choices(meeting: Meeting, form: RegistrationForm) -> None:
             label += " — " + _("full: you will be on the waiting list")
         elif row.places_left is not None:
             label += " — " + _("%(n)d places left", n=row.places_left)
-        choices.append((item.id, label))
+        choices.append(SelectChoice(item.id, label))
     form.items.choices = choices
 
 
@@ -335,7 +336,8 @@ def registration_new(meeting_id):
     _choices(meeting, form)
     from governance.members.services import members_on
 
-    form.city_id.choices = [(0, _("— none —"))] + [(c.id, c.name) for c in members_on(meeting.date)]
+    form.city_id.choices = [SelectChoice(0, _("— none —"))] + [SelectChoice(c.id, c.name)
+                                                             for c in members_on(meeting.date)]
     if form.validate_on_submit():
         data = _registration_input(form)
         data.email, data.city_id = form.email.data, form.city_id.data or None
@@ -407,8 +409,8 @@ def _read_upload(storage) -> bytes:
 def document_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = DocumentForm()
-    form.item_id.choices = [(0, _("— the whole meeting —"))] + [
-        (i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items]
+    form.item_id.choices = [SelectChoice(0, _("— the whole meeting —"))] + [
+        SelectChoice(i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items]
     if form.validate_on_submit():
         try:
             document = services.add_document(current_user, meeting, form.title.data, form.publish_on.data,
@@ -460,14 +462,14 @@ def document_download(document_id, number):
 
 
 def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
-    form.poll_id.choices = [(0, _("— no vote —"))] + [
-        (poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()]
+    form.poll_id.choices = [SelectChoice(0, _("— no vote —"))] + [
+        SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()]
     versions = []
     for document in services.visible_documents(meeting, current_user, dt.date.today()):
         for version in document.versions:
-            versions.append((version.id, _("%(title)s, version %(n)d (SHA-256 %(hash)s…)", title=document.title,
+            versions.append(SelectChoice(version.id, _("%(title)s, version %(n)d (SHA-256 %(hash)s…)", title=document.title,
                                            n=version.version, hash=version.sha256[:12])))
-    form.document_version_id.choices = [(0, _("— none —"))] + versions
+    form.document_version_id.choices = [SelectChoice(0, _("— none —"))] + versions
 
 
 @bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
