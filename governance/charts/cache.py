@@ -1,9 +1,9 @@
 """Draw a chart once per version of its data: an in-process LRU keyed by a data version.
 
 The data version is read from the database on every request in one small query: the
-audit chain's head (every service that changes a city, a population figure, a
-membership, a name, the cap, an application or a poll appends an entry in the same
-transaction) plus the row count and highest id of each table a chart reads (so a row
+latest audit entry that can touch a chart (every service that changes a city, a population
+figure, a membership, a name, the cap, an application or a poll appends one in the same
+transaction; accounts, tokens, the network day and single votes are left out) plus the row count and highest id of each table a chart reads (so a row
 added or removed without an audit entry, e.g. by a bulk import, still changes it).
 Because the version comes from the database, every app server computes the same one:
 a change made through any server makes the next request on every server draw anew,
@@ -87,11 +87,24 @@ def chart_cache(app: Flask | None = None) -> LRUCache:
     return cache
 
 
+# Audit entries that cannot change a chart: accounts, tokens, the network day, a single vote
+# (a poll's result enters the charts with poll.closed). Everything else counts, so a new kind
+# of change invalidates by default rather than being missed.
+_IRRELEVANT = sa.and_(
+    sa.column("object_type") != "user",
+    sa.not_(sa.column("action").like("meeting.%")),
+    sa.column("action") != "vote.cast",
+)
+
+
 def _version_query() -> sa.Select:
+    audit = sa.table("audit_entry", sa.column("id"), sa.column("entry_hash"), sa.column("object_type"),
+                     sa.column("action"))
+    relevant = sa.select(audit.c.id, audit.c.entry_hash).where(_IRRELEVANT).order_by(audit.c.id.desc()).limit(1)
+    relevant = relevant.subquery()
     columns = [
-        sa.select(sa.func.max(sa.column("id"))).select_from(sa.table("audit_entry")).scalar_subquery(),
-        sa.select(sa.column("entry_hash")).select_from(sa.table("audit_entry"))
-        .order_by(sa.column("id").desc()).limit(1).scalar_subquery(),
+        sa.select(relevant.c.id).scalar_subquery(),
+        sa.select(relevant.c.entry_hash).scalar_subquery(),
     ]
     for name in SOURCE_TABLES:
         table = sa.table(name, sa.column("id"))
