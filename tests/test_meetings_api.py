@@ -8,6 +8,12 @@ from pypdf import PdfReader
 from governance.extensions import db
 
 
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Assertions read the English texts; Dutch is the default language."""
+    client.set_cookie("lang", "en")
+
 @pytest.fixture
 def sec(people):
     _, email = people.user("secretariat")

@@ -4,6 +4,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from governance.accounts.auth import login_required, role_required
@@ -217,7 +218,8 @@ def invitations(meeting_id):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("%(n)d invitations have been sent.", n=len(sent)), "success")
+            flash(ngettext("%(num)d invitation has been sent.", "%(num)d invitations have been sent.", len(sent)),
+                  "success")
             return redirect(url_for("meetings.invitations", meeting_id=meeting.id))
     sent = db.session.scalars(
         db.select(Invitation).where(Invitation.meeting_id == meeting.id).order_by(Invitation.name)).all()
