@@ -12,7 +12,9 @@ from governance.extensions import db
 
 PASSWORD = "Correct-Horse-2017"
 DATABASE_ENV = "GOVERNANCE_TEST_DATABASE_URI"
-_TMP = Path(tempfile.mkdtemp(prefix="governance-tests-"))
+# Shared through the environment so that `from tests.conftest import ...` (a second import of this
+# module) points at the same database as the fixtures.
+_TMP = Path(os.environ.setdefault("GOVERNANCE_TEST_TMP", tempfile.mkdtemp(prefix="governance-tests-")))
 
 
 def database_uri() -> str:
