@@ -14,7 +14,12 @@ from governance.audit import AuditEntry
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
 from governance.meetings import services
-from governance.meetings.models import DocumentVersion, Meeting, PlaceStatus, Registration
+from governance.meetings.models import (
+    DocumentVersion,
+    Meeting,
+    PlaceStatus,
+    Registration,
+)
 
 
 def free_port() -> int:
@@ -77,7 +82,7 @@ def day(app, people):
     """A meeting with two parallel sessions, a board session, a member city and its board member."""
     lelystad = people.city("Lelystad")
     people.city("Almere")
-    board_id, board_email = people.user("board", city_id=lelystad, name="Ina Adema")
+    _, board_email = people.user("board", city_id=lelystad, name="Ina Adema")
     sec_id, sec_email = people.user("secretariat", name="Gerard Hendriksma")
     with app.app_context():
         meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
@@ -160,7 +165,7 @@ def test_registering_through_the_link(app, client, day):
 
 def test_own_calendar_holds_the_day_and_the_chosen_sessions(app, client, day):
     token = _token(app, day)
-    a, b, c = day["items"]
+    _, b, c = day["items"]
     client.post(f"/meetings/register/{token}", data={"attending": "yes", "items": [str(b), str(c)],
                                                        "name": "Ina Adema"})
     ics = client.get(f"/meetings/register/{token}/calendar.ics").get_data(as_text=True)

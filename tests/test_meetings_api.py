@@ -8,7 +8,6 @@ from pypdf import PdfReader
 from governance.extensions import db
 
 
-
 @pytest.fixture(autouse=True)
 def english(client):
     """Assertions read the English texts; Dutch is the default language."""

@@ -19,43 +19,43 @@ DOCUMENTS_PUBLISHED = dt.date(2017, 11, 20)
 PROGRAMME = [
     ("10:00", "11:00", ItemKind.THEME_SESSION, "Themasessie mensen tussen wal en schip",
      "Wethouder Arjan Vliegthart (Amsterdam), Nico van Buren (Platform31)",
-     "De huisvesting van moeilijk bereikbare mensen met armoede en schulden: mensen die wonen in de rafelranden "
-     "van de woningmarkt, zoals verouderde vakantieparken, volkstuinen of lege bedrijfspanden."),
+     ("De huisvesting van moeilijk bereikbare mensen met armoede en schulden: mensen die wonen in de rafelranden "
+      "van de woningmarkt, zoals verouderde vakantieparken, volkstuinen of lege bedrijfspanden.")),
     ("10:00", "11:00", ItemKind.THEME_SESSION, "Themasessie Jeugd en aansluiting onderwijs-arbeidsmarkt",
      "Ton Heerts, voorzitter MBO-raad",
-     "Een terugblik op de Jong Volwassenen Top en de samenwerking op het gebied van de aansluiting van onderwijs "
-     "en arbeidsmarkt voor kwetsbare jongeren."),
+     ("Een terugblik op de Jong Volwassenen Top en de samenwerking op het gebied van de aansluiting van onderwijs "
+      "en arbeidsmarkt voor kwetsbare jongeren.")),
     ("11:15", "12:15", ItemKind.THEME_GROUP, "Themagroep Ondernemerschap",
      "Valerie Vallenduuk (stichting Present Your Startup), Marja Pelzer (MKB-Nederland)",
      "Een presentatie over het project \"Leerwerkmakelaar\" bij Haagse MKB-bedrijven."),
     ("11:15", "12:15", ItemKind.THEME_GROUP, "Themagroep Financiën", "VNG",
-     "De financiële gevolgen van het regeerakkoord op basis van de meest actuele informatie, en de betekenis "
-     "daarvan voor de G32-steden."),
+     ("De financiële gevolgen van het regeerakkoord op basis van de meest actuele informatie, en de betekenis "
+      "daarvan voor de G32-steden.")),
     ("11:15", "12:15", ItemKind.THEME_GROUP, "Themagroep Sluitend aanbod van Wonen, welzijn en zorg", "",
-     "Schaarste aan goedkope woningen en verdringing: in gesprek over de prestatieafspraken met "
-     "woningcorporaties."),
+     ("Schaarste aan goedkope woningen en verdringing: in gesprek over de prestatieafspraken met "
+      "woningcorporaties.")),
     ("11:15", "12:15", ItemKind.THEME_GROUP, "Doorstart themagroep statushouders", "",
-     "Inburgering, integratie en toeleiding naar onderwijs en werk: waar richten we onze inzet, in samenhang met "
-     "VNG, G4 en Divosa, het meest effectief op?"),
+     ("Inburgering, integratie en toeleiding naar onderwijs en werk: waar richten we onze inzet, in samenhang met "
+      "VNG, G4 en Divosa, het meest effectief op?")),
     ("13:00", "14:00", ItemKind.THEME_SESSION, "Themasessie regionale samenwerking",
-     "Milo Schoenmaker (burgemeester Gouda, voorzitter 4e VNG Denktank), prof. dr. ing. Geert Teisman "
-     "(Erasmus Universiteit Rotterdam)",
-     "Wat hebben burgemeesters en wethouders nodig om regionale samenwerking naar een next level te brengen? "
-     "De 4e VNG Denktank, langs de lijn van arbeidsmarktvraagstukken."),
+     ("Milo Schoenmaker (burgemeester Gouda, voorzitter 4e VNG Denktank), prof. dr. ing. Geert Teisman "
+      "(Erasmus Universiteit Rotterdam)"),
+     ("Wat hebben burgemeesters en wethouders nodig om regionale samenwerking naar een next level te brengen? "
+      "De 4e VNG Denktank, langs de lijn van arbeidsmarktvraagstukken.")),
     ("14:00", "15:30", ItemKind.THEME_GROUP, "Themagroep Veiligheid / platform stedelijke veiligheid", "",
-     "Actualiteiten uit het regeerakkoord, experimenten gereguleerde cannabissteelt en de aanpak van verwarde "
-     "personen (Wet verplichte ggz)."),
+     ("Actualiteiten uit het regeerakkoord, experimenten gereguleerde cannabissteelt en de aanpak van verwarde "
+      "personen (Wet verplichte ggz).")),
     ("14:00", "15:30", ItemKind.PILLAR, "Sociale Pijler",
      "Minister Hugo de Jonge en staatssecretaris Paul Blokhuis (VWS), onder voorbehoud",
-     "Terugkoppeling van het BO met de staatssecretaris, de financiële gevolgen voor het sociaal domein en de "
-     "agenda voor de toekomst van het sociaal domein."),
+     ("Terugkoppeling van het BO met de staatssecretaris, de financiële gevolgen voor het sociaal domein en de "
+      "agenda voor de toekomst van het sociaal domein.")),
     ("14:00", "15:30", ItemKind.PILLAR, "Fysieke Pijler",
      "Erik Jan van Kempen, directeur Woningmarkt, ministerie van BZK",
-     "De wijzigingen binnen BZK, de plaats van NOVI en Omgevingswet, en de ambities op het gebied van Wonen uit "
-     "het regeerakkoord."),
+     ("De wijzigingen binnen BZK, de plaats van NOVI en Omgevingswet, en de ambities op het gebied van Wonen uit "
+      "het regeerakkoord.")),
     ("15:30", "16:00", ItemKind.GENERAL_BOARD, "Algemeen Bestuur", "",
-     "Besluitvorming over het lidmaatschap van Assen en Hilversum, de begroting 2018, en een terugkoppeling "
-     "vanuit het dagelijks bestuur over de inzet richting het nieuwe kabinet."),
+     ("Besluitvorming over het lidmaatschap van Assen en Hilversum, de begroting 2018, en een terugkoppeling "
+      "vanuit het dagelijks bestuur over de inzet richting het nieuwe kabinet.")),
     ("16:00", "17:00", ItemKind.DRINKS, "Netwerkborrel", "", "Tot slot van de dag."),
 ]
 

@@ -34,7 +34,7 @@ class Meeting(db.Model):
     place: so.Mapped[str] = so.mapped_column(sa.String(200))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     items: so.Mapped[list["MeetingItem"]] = so.relationship(
         back_populates="meeting",
@@ -61,7 +61,7 @@ class MeetingItem(db.Model):
     speakers: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     room: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     # None: no limit on the number of places.
-    capacity: so.Mapped[Optional[int]]
+    capacity: so.Mapped[int | None]
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="items")
 
@@ -79,12 +79,12 @@ class Invitation(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    user_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
-    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    city_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("city.id"))
     email: so.Mapped[str] = so.mapped_column(sa.String(254))
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    sent_at: so.Mapped[Optional[dt.datetime]]
+    sent_at: so.Mapped[dt.datetime | None]
     sent_count: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
@@ -99,14 +99,14 @@ class Registration(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    invitation_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("invitation.id"))
-    city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
+    invitation_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("invitation.id"))
+    city_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("city.id"), index=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254))
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     attending: so.Mapped[bool] = so.mapped_column(default=True)
     # Set when the secretariat registered the person on their behalf.
-    registered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
@@ -144,13 +144,13 @@ class MeetingDocument(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    item_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
+    item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     publish_on: so.Mapped[dt.date]
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
     meeting: so.Mapped[Meeting] = so.relationship()
-    item: so.Mapped[Optional[MeetingItem]] = so.relationship()
+    item: so.Mapped[MeetingItem | None] = so.relationship()
     versions: so.Mapped[list["DocumentVersion"]] = so.relationship(
         back_populates="document", order_by="DocumentVersion.version", cascade="all, delete-orphan"
     )
@@ -175,7 +175,7 @@ class DocumentVersion(db.Model):
     size: so.Mapped[int]
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     uploaded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    uploaded_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     document: so.Mapped[MeetingDocument] = so.relationship(back_populates="versions")
 
@@ -195,13 +195,13 @@ class AgendaItem(db.Model):
     position: so.Mapped[int] = so.mapped_column(default=1)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
+    poll_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
     # The exact document version a motion approves.
-    document_version_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("document_version.id"))
+    document_version_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("document_version.id"))
 
     meeting: so.Mapped[Meeting] = so.relationship()
     poll: so.Mapped[Optional["Poll"]] = so.relationship()  # noqa: F821
-    document_version: so.Mapped[Optional[DocumentVersion]] = so.relationship()
+    document_version: so.Mapped[DocumentVersion | None] = so.relationship()
 
     __table_args__ = (sa.CheckConstraint("position >= 1", name="position_positive"),)
 

@@ -10,7 +10,7 @@ import secrets
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -74,7 +74,7 @@ def _text(errors, name, value, *, required=True, max_length=TITLE_MAX) -> str:
     return value
 
 
-def parse_time(value: Any) -> Optional[dt.time]:
+def parse_time(value: Any) -> dt.time | None:
     """A time written as HH:MM (24-hour clock), or None when it is not one."""
     if isinstance(value, dt.time):
         return value
@@ -184,7 +184,7 @@ def get_item(meeting: Meeting, item_id: int) -> MeetingItem:
     return item
 
 
-def _validate_item(meeting: Meeting, data: ItemInput, exclude_id: Optional[int] = None) -> dict:
+def _validate_item(meeting: Meeting, data: ItemInput, exclude_id: int | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {
         "title": _text(errors, "title", data.title),
@@ -400,14 +400,14 @@ def get_registration(meeting: Meeting, registration_id: int) -> Registration:
     return registration
 
 
-def find_registration(meeting: Meeting, email: str) -> Optional[Registration]:
+def find_registration(meeting: Meeting, email: str) -> Registration | None:
     return db.session.scalars(
         sa.select(Registration).where(Registration.meeting_id == meeting.id,
                                       Registration.email == (email or "").strip().lower())
     ).first()
 
 
-def register(actor, meeting: Meeting, data: RegistrationInput, invitation: Optional[Invitation] = None,
+def register(actor, meeting: Meeting, data: RegistrationInput, invitation: Invitation | None = None,
              on_behalf: bool = False) -> Registration:
     """Register a person for the day and the chosen sessions; a full session puts them on its waiting list."""
     values, items = _validate_registration(meeting, data)
@@ -580,11 +580,11 @@ class ItemAttendance:
     waitlisted: int
 
     @property
-    def capacity(self) -> Optional[int]:
+    def capacity(self) -> int | None:
         return self.item.capacity
 
     @property
-    def places_left(self) -> Optional[int]:
+    def places_left(self) -> int | None:
         return None if self.item.capacity is None else max(self.item.capacity - self.registered, 0)
 
 
@@ -613,15 +613,15 @@ def attendance(meeting: Meeting) -> Attendance:
     """How many come to the day and to each session, and which member cities have not answered."""
     from governance.members.services import members_on
 
-    counts = dict(
-        ((item_id, status), n)
+    counts = {
+        (item_id, status): n
         for item_id, status, n in db.session.execute(
             sa.select(RegistrationItem.item_id, RegistrationItem.status, sa.func.count())
             .join(Registration, Registration.id == RegistrationItem.registration_id)
             .where(Registration.meeting_id == meeting.id)
             .group_by(RegistrationItem.item_id, RegistrationItem.status)
         )
-    )
+    }
     rows = registrations(meeting)
     answered = {r.city_id for r in rows if r.city_id is not None}
     return Attendance(
@@ -728,7 +728,7 @@ def _check_pdf(data: bytes) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pages = len(PdfReader(io.BytesIO(data)).pages)
-    except Exception:
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of error for a damaged file; all mean "unreadable"
         pages = 0
     if pages < 1:
         raise ValidationFailed.on("file", _("This PDF cannot be read; upload a complete, undamaged PDF."))
@@ -867,7 +867,7 @@ def _poll(poll_id):
     return poll
 
 
-def _version(meeting: Meeting, version_id) -> Optional[DocumentVersion]:
+def _version(meeting: Meeting, version_id) -> DocumentVersion | None:
     if version_id in (None, "", 0):
         return None
     version = db.session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None

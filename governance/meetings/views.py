@@ -2,10 +2,21 @@
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
@@ -26,7 +37,6 @@ from governance.meetings.forms import (
 )
 from governance.meetings.models import AgendaItem, Invitation, Meeting, PlaceStatus
 from governance.views_common import errors_into_form
-from wtforms.fields.choices import SelectChoice
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
