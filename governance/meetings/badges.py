@@ -44,6 +44,19 @@ def _fit(text: str, font: str, size: float, width: float, minimum: float = 8) ->
     return size
 
 
+def _name_lines(name: str, font: str, width: float) -> tuple[list[str], float]:
+    """The name on one line when it fits at a readable size, else split over two lines at the best space."""
+    size = _fit(name, font, 20, width, 13)
+    words = name.split()
+    if pdfmetrics.stringWidth(name, font, size) <= width or len(words) < 2:
+        return [name], _fit(name, font, 20, width, 8)
+    best = min(
+        ([" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))),
+        key=lambda pair: max(pdfmetrics.stringWidth(part, font, 16) for part in pair),
+    )
+    return best, min(_fit(part, font, 16, width, 8) for part in best)
+
+
 def _clip(text: str, font: str, size: float, width: float) -> str:
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -87,9 +100,11 @@ def badges_pdf(meeting: Meeting, attendees: Sequence[Registration], network_name
         canvas.drawRightString(x + BADGE_W - 6 * mm, y + BADGE_H - 9 * mm, _clip(day, regular, 8, inner * 0.5))
         # Name, function, city.
         canvas.setFillColor(HexColor("#111111"))
-        size = _fit(person.name, bold, 20, inner, 10)
+        lines, size = _name_lines(person.name, bold, inner)
         canvas.setFont(bold, size)
-        canvas.drawString(x + 6 * mm, y + BADGE_H - 28 * mm, _clip(person.name, bold, size, inner))
+        top = BADGE_H - (28 if len(lines) == 1 else 23.5) * mm
+        for number, line in enumerate(lines):
+            canvas.drawString(x + 6 * mm, y + top - number * (size + 2), _clip(line, bold, size, inner))
         if person.function:
             canvas.setFont(regular, 11)
             canvas.setFillColor(HexColor("#333333"))
