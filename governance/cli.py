@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from governance.extensions import db
@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("cities-count")
+@with_appcontext
 def cities_count_command() -> None:
     """Print how many cities the database holds (make run seeds the demo when it is 0)."""
     from governance.members.models import City
@@ -31,6 +32,7 @@ def cities_count_command() -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the schema and the network row; safe to run again."""
     from governance.members.services import ensure_network
@@ -42,6 +44,7 @@ def init_db_command() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load the November 2017 network (38 members, Assen and Hilversum applying) and demo accounts."""
     from flask import current_app
