@@ -26,6 +26,39 @@ sys.path.insert(0, ROOT)
 PASSWORD = "Bench-Load-Wachtwoord-2017"
 
 
+def seed(count: int, actor_email: str) -> list[dict]:
+    """In an app context: `count` member cities, each with a board member and a token; return them."""
+    from governance.accounts import services as accounts
+    from governance.extensions import db
+    from governance.members import services as members
+
+    one_hash = accounts.hash_password(PASSWORD)
+    real_hash_password = accounts.hash_password
+    accounts.hash_password = lambda _password: one_hash  # one argon2 hash for every benchmark account
+    try:
+        actor = accounts.find_user(actor_email)
+        if actor is None:
+            raise SystemExit(f"no account {actor_email}")
+        provinces = members.PROVINCES
+        seeded = []
+        for i in range(count):
+            city = members.create_city(actor, members.CityInput(
+                name=f"Bankstad {i + 1:04d}", cbs_code=f"GM{5000 + i:04d}", province=provinces[i % len(provinces)],
+                population=50_000 + 37 * i, population_date=dt.date(2017, 1, 1), population_source="CBS",
+                joined_on=dt.date(2000, 1, 1)))
+            email = f"bestuur{i + 1:04d}@bench.test"
+            user = accounts.create_user(actor, email, f"Bestuurder {i + 1:04d}", ["board"], PASSWORD,
+                                        city_id=city.id)
+            token = accounts.issue_token(actor, user, label="bench-load")
+            seeded.append({"city_id": city.id, "user_id": user.id, "email": email, "token": token})
+            if (i + 1) % 250 == 0:
+                db.session.commit()
+        db.session.commit()
+    finally:
+        accounts.hash_password = real_hash_password
+    return seeded
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, required=True)
@@ -36,33 +69,11 @@ def main() -> int:
         parser.error("--count is 1 to 4999 (CBS codes GM5000-GM9998)")
 
     from governance import create_app
-    from governance.accounts import services as accounts
-    from governance.extensions import db
-    from governance.members import services as members
 
     app = create_app()
     started = time.perf_counter()
     with app.app_context():
-        one_hash = accounts.hash_password(PASSWORD)
-        accounts.hash_password = lambda _password: one_hash  # one argon2 hash for every benchmark account
-        actor = accounts.find_user(args.actor)
-        if actor is None:
-            raise SystemExit(f"no account {args.actor}")
-        provinces = members.PROVINCES
-        seeded = []
-        for i in range(args.count):
-            city = members.create_city(actor, members.CityInput(
-                name=f"Bankstad {i + 1:04d}", cbs_code=f"GM{5000 + i:04d}", province=provinces[i % len(provinces)],
-                population=50_000 + 37 * i, population_date=dt.date(2017, 1, 1), population_source="CBS",
-                joined_on=dt.date(2000, 1, 1)))
-            email = f"bestuur{i + 1:04d}@bench.test"
-            user = accounts.create_user(actor, email, f"Bestuurder {i + 1:04d}", ["board"], PASSWORD,
-                                        city_id=city.id)
-            token = accounts.issue_token(actor, user, label="bench-load")
-            seeded.append({"city_id": city.id, "email": email, "token": token})
-            if (i + 1) % 250 == 0:
-                db.session.commit()
-        db.session.commit()
+        seeded = seed(args.count, args.actor)
     with open(args.out, "w") as f:
         json.dump(seeded, f)
     print(f"seeded {len(seeded)} cities, board members and tokens in {time.perf_counter() - started:.1f} s")
