@@ -12,7 +12,13 @@ from governance.accounts.models import Role
 from governance.charts import serve
 from governance.charts.cache import data_version
 from governance.charts.dashboard import dashboard_facts
-from governance.charts.texts import chart_title, choice_label, current_locale, status_label, texts_for
+from governance.charts.texts import (
+    chart_title,
+    choice_label,
+    current_locale,
+    status_label,
+    texts_for,
+)
 from governance.errors import DomainError
 from governance.extensions import db
 
