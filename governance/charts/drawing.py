@@ -232,7 +232,8 @@ def draw_population(d: PopulationData, texts: ChartTexts, fmt: str, dpi: int) ->
         colors.append(SKY_BLUE)
         hatches.append("..")
     fontsize = BASE_FONT - (1 if len(labels) > 25 else 0)
-    figure, ax = _figure(min(11.0, 1.6 + 0.2 * len(labels)), left_in=0.25 + _label_width_in(labels, fontsize))
+    figure, ax = _figure(min(11.0, 1.6 + 0.2 * len(labels)), left_in=0.25 + _label_width_in(labels, fontsize),
+                         right_in=0.5)
     _titles(figure, ax, texts)
     _style(ax)
     _barh(ax, labels, values, colors, hatches, texts.locale)
@@ -250,7 +251,8 @@ def draw_provinces(d: ProvinceData, texts: ChartTexts, fmt: str, dpi: int) -> by
     """Horizontal bars per province, largest first."""
     labels = [p.province for p in d.provinces]
     values = [p.population for p in d.provinces]
-    figure, ax = _figure(1.8 + 0.32 * len(labels), left_in=0.25 + _label_width_in(labels, BASE_FONT))
+    figure, ax = _figure(1.8 + 0.32 * len(labels), left_in=0.25 + _label_width_in(labels, BASE_FONT),
+                         right_in=0.5)
     _titles(figure, ax, texts)
     _style(ax)
     _barh(ax, labels, values, [BLUE] * len(labels), [""] * len(labels), texts.locale)
@@ -292,7 +294,7 @@ def draw_poll(d: PollData, texts: ChartTexts, fmt: str, dpi: int) -> bytes:
     values.append(not_voted)
     colors.append("#FFFFFF")
     hatches.append("///")
-    figure, ax = _figure(3.2, left_in=0.25 + _label_width_in(labels, BASE_FONT))
+    figure, ax = _figure(3.2, left_in=0.25 + _label_width_in(labels, BASE_FONT), right_in=0.5)
     _titles(figure, ax, texts)
     _style(ax)
     _barh(ax, labels, values, colors, hatches, texts.locale)
