@@ -54,7 +54,8 @@ def status_label(status: str) -> str:
 
 
 def choice_label(choice: str) -> str:
-    return {"yes": _("yes"), "no": _("no"), "abstain": _("abstain")}.get(choice, choice)
+    # Not "yes"/"no": on a ballot those read "ja"/"nee", a result says "voor"/"tegen".
+    return {"yes": _("in favour"), "no": _("against"), "abstain": _("abstention")}.get(choice, choice)
 
 
 def outcome_label(outcome: str, reason: str) -> str:
@@ -205,11 +206,11 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
         title=d.title,
         subtitle=_("%(cast)s of %(eligible)s cities voted (%(turnout)s) · %(outcome)s", cast=n(d.cast),
                    eligible=n(d.eligible), turnout=turnout, outcome=outcome_label(d.outcome, d.reason)),
-        x_label=_("Votes"),
+        x_label=_("Number of votes"),
         empty=_("No city voted in this poll."),
         legend={choice: choice_label(choice) for choice in d.CHOICES}
         | {"not_voted": _("did not vote")},
-        columns=(_("Choice"), _("Votes")),
+        columns=(_("Choice"), _("Number of votes")),
     )
     texts.alt = _("Bar chart of the votes for, against and abstaining in a closed poll, with the turnout.")
     texts.description = _(
