@@ -171,8 +171,11 @@ class Api:
     def __init__(self, client):
         self.client = client
 
-    def __call__(self, method, path, body=None, token=None, **kwargs):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def __call__(self, method, path, body=None, token=None, language="en", **kwargs):
+        # Tests read the English messages; Dutch is the default (see test_translations).
+        headers = {"Accept-Language": language}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         response = self.client.open(f"/api/v1{path}", method=method, json=body, headers=headers, **kwargs)
         return response
 

@@ -120,7 +120,7 @@ def test_voting_errors_on_an_open_poll(api, world, people):
 )
 def test_bodies(client, world, data, content_type, status, code):
     response = client.post("/api/v1/cities", data=data, content_type=content_type,
-                           headers={"Authorization": f"Bearer {world['sec']}"})
+                           headers={"Authorization": f"Bearer {world['sec']}", "Accept-Language": "en"})
     assert response.status_code == status
     assert code_of(response) == code
 
