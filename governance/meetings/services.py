@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -411,6 +412,8 @@ def register(actor, meeting: Meeting, data: RegistrationInput, invitation: Invit
              on_behalf: bool = False) -> Registration:
     """Register a person for the day and the chosen sessions; a full session puts them on its waiting list."""
     values, items = _validate_registration(meeting, data)
+    # One registration per address: serialise registrations for the meeting (PostgreSQL) before looking.
+    db.session.execute(lock_for_update(sa.select(Meeting.id).where(Meeting.id == meeting.id)))
     if find_registration(meeting, values["email"]) is not None:
         message = _("%(email)s is already registered for this meeting.", email=values["email"])
         raise Conflict(message, code="duplicate", fields={"email": [message]})
@@ -544,7 +547,9 @@ def send_invitations(actor, meeting: Meeting, link_for: Callable[[str], str],
         if only_unanswered and find_registration(meeting, invitation.email) is not None:
             continue
         invitations.append(invitation)
-    messages = [mail.invitation_message(meeting, inv, link_for(token_for(inv))) for inv in invitations]
+    # The invitation goes out in the network's language, whatever language the sender's screen is in.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        messages = [mail.invitation_message(meeting, inv, link_for(token_for(inv))) for inv in invitations]
     mail.send(messages)
     now = utcnow()
     for invitation in invitations:
