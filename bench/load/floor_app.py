@@ -75,7 +75,8 @@ def init_db(url: str, tokens: list[str]) -> None:
     engine = make_engine(url)
     metadata.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(api_token.insert(), [{"user_id": i + 1, "token_hash": hash_token(t)} for i, t in enumerate(tokens)])
+        rows = [{"user_id": i + 1, "token_hash": hash_token(t)} for i, t in enumerate(tokens)]
+        conn.execute(api_token.insert(), rows)
     engine.dispose()
 
 

@@ -60,7 +60,7 @@ def ensure_venv() -> None:
 ensure_venv()
 sys.path.insert(0, str(HERE))
 
-from loadgen import Job, PhaseResult, call, run_closed, run_paced
+from loadgen import Job, PhaseResult, call, run_closed, run_paced  # noqa: E402 -- after the re-exec above
 
 CHOICES = ("yes", "no", "abstain")
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -193,8 +193,9 @@ class Profiler:
         for pid in server.worker_pids():
             out = out_dir / f"profile-{label}-{pid}.txt"
             with open(out.with_suffix(".log"), "w") as errors:
-                proc = subprocess.Popen([self.binary, "record", "-p", str(pid), "-f", "raw", "-o", str(out), "-r", "200",
-                                         "-d", "300", "--nolineno"], stdout=errors, stderr=subprocess.STDOUT)
+                command = [self.binary, "record", "-p", str(pid), "-f", "raw", "-o", str(out), "-r", "200",
+                           "-d", "300", "--nolineno"]
+                proc = subprocess.Popen(command, stdout=errors, stderr=subprocess.STDOUT)
             self.procs.append((proc, out))
         time.sleep(1.0)  # let py-spy attach before the load starts
 
@@ -231,7 +232,10 @@ def summarise_profile(files: list[Path], top: int = 30) -> dict:
             own[frames[-1]] += n
     if not total:
         return {"samples": 0}
-    pct = lambda c: [(f, round(100 * n / total, 1)) for f, n in c.most_common(top)]
+
+    def pct(counter: collections.Counter) -> list[tuple[str, float]]:
+        return [(f, round(100 * n / total, 1)) for f, n in counter.most_common(top)]
+
     ours = collections.Counter({f: n for f, n in inclusive.items() if "governance/" in f or "(governance" in f})
     return {"samples": total, "inclusive": pct(inclusive), "self": pct(own), "governance_inclusive": pct(ours)}
 
@@ -397,7 +401,8 @@ def bench_floor(kind: str, voters: list[dict], args, tmp: Path) -> dict:
             poll_ids.setdefault(name, len(poll_ids) + 1)
             return f"/polls/{poll_ids[name]}/votes"
 
-        phases = run_phases(server.port, vote_path, voters, args, after, lambda: [server.proc.pid, *server.worker_pids()])
+        phases = run_phases(server.port, vote_path, voters, args, after,
+                            lambda: [server.proc.pid, *server.worker_pids()])
         return {"phases": phases, "peak_rss_mb": [round(x, 1) for x in server.peak_rss_mb()]}
     finally:
         if server:
@@ -615,7 +620,8 @@ def table(results: dict, pages: dict | None, args) -> str:
         fe, fl, fok = errs(fp)
         ae, al, aok = errs(ap)
         rows.append(f"| {label} | errors / lost votes / accepted = ballots = tally | "
-                    f"{dash(fe)} / {dash(fl)} / {yes_no(fok)} | {dash(ae)} / {dash(al)} / {yes_no(aok)} | 0 / 0 / yes | "
+                    f"{dash(fe)} / {dash(fl)} / {yes_no(fok)} | {dash(ae)} / {dash(al)} / {yes_no(aok)} | "
+                    f"0 / 0 / yes | "
                     f"{yes_no(None if ae is None else (ae == 0 and al == 0 and bool(aok)))} |")
         frss, arss = floor.get("peak_rss_mb", []), app.get("peak_rss_mb", [])
         rows.append(f"| {label} | peak RSS per worker, MB | {', '.join(f'{x:.0f}' for x in frss) or '–'} | "
@@ -658,7 +664,8 @@ def machine() -> str:
     with contextlib.suppress(OSError, ValueError):
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f"{kb / 1024 / 1024:.0f} GiB"
-    return f"{os.cpu_count()} cores ({cpu}), {mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (f"{os.cpu_count()} cores ({cpu}), {mem}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
 
 
 def main() -> int:
