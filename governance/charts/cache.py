@@ -35,12 +35,22 @@ class Rendered:
     etag: str
 
 
-class LRUCache:
-    """A thread-safe least-recently-used map of at most `size` entries."""
+def _weight(value: Any) -> int:
+    """Bytes a cached value holds: a drawing's body, or a flat estimate for a chart's data."""
+    return len(value.body) if isinstance(value, Rendered) else 64 * 1024
 
-    def __init__(self, size: int = 256):
+
+class LRUCache:
+    """A thread-safe least-recently-used map of at most `size` entries and about `max_bytes` of drawings.
+
+    The byte bound matters for print PNGs: one at 600 dpi is several megabytes.
+    """
+
+    def __init__(self, size: int = 256, max_bytes: int = 64 * 1024 * 1024):
         self.size = max(1, int(size))
+        self.max_bytes = max(1, int(max_bytes))
         self._entries: OrderedDict[Any, Any] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -56,10 +66,13 @@ class LRUCache:
 
     def put(self, key: Any, value: Any) -> None:
         with self._lock:
+            if key in self._entries:
+                self._bytes -= _weight(self._entries.pop(key))
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._bytes += _weight(value)
+            while len(self._entries) > 1 and (len(self._entries) > self.size or self._bytes > self.max_bytes):
+                _key, evicted = self._entries.popitem(last=False)
+                self._bytes -= _weight(evicted)
 
     def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
         """The cached value, or make it (outside the lock: drawing may take a while) and keep it."""
@@ -72,7 +85,12 @@ class LRUCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self.hits = self.misses = 0
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -83,7 +101,8 @@ def chart_cache(app: Flask | None = None) -> LRUCache:
     app = app or current_app._get_current_object()
     cache = app.extensions.get("charts_cache")
     if cache is None:
-        cache = app.extensions.setdefault("charts_cache", LRUCache(app.config.get("CHART_CACHE_SIZE", 256)))
+        cache = app.extensions.setdefault("charts_cache", LRUCache(
+            app.config.get("CHART_CACHE_SIZE", 256), app.config.get("CHART_CACHE_BYTES", 64 * 1024 * 1024)))
     return cache
 
 

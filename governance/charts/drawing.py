@@ -204,8 +204,13 @@ def _barh(ax, labels, values, colors, hatches, locale: str) -> None:
     for bar, hatch in zip(bars, hatches):
         if hatch:
             bar.set_hatch(hatch)
-    ax.set_yticks(list(positions), labels=labels, fontsize=fontsize)
-    ax.invert_yaxis()
+    # Category names as plain texts left of the axis, not as tick labels: a matplotlib tick is five
+    # artists (two marks, a grid line, two labels), and with 45 bars they cost a third of the drawing.
+    ax.set_yticks([])
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    names = ax.get_yaxis_transform()
+    for position, label in zip(positions, labels):
+        ax.text(-0.01, position, label, transform=names, ha="right", va="center", fontsize=fontsize)
     biggest = max(values) if values else 0
     for position, value in zip(positions, values):
         ax.text(value + biggest * 0.01, position, format_decimal(value, locale=locale), va="center",
