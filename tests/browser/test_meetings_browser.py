@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import re
 import socket
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -18,8 +17,6 @@ from governance.extensions import db
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Correct-Horse-2017"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SHOTS = __import__("os").environ.get("MEETINGS_SHOTS")  # a directory to keep screenshots of each step
 
 
@@ -53,44 +50,15 @@ def smtp():
 
 @pytest.fixture
 def app_config(smtp):
+    # CSRF on, as in production (and as tests/browser/conftest.py does); mail to the local SMTP server.
     return {"MAIL_PORT": smtp[0], "WTF_CSRF_ENABLED": True}
 
 
-@pytest.fixture
-def live_server(app):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser, base):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
-    # Assertions read the English texts.
-    context.add_cookies([{"name": "lang", "value": "en", "url": base}])
+def english_page(new_context, live_server, *, axe=False):
+    context = new_context(axe=axe, locale="en-GB")
+    # Assertions read the English texts; Dutch is the default language.
+    context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
     return context.new_page()
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def shot(page, name):
@@ -122,9 +90,10 @@ def add_item(page, base, meeting_url, start, end, kind, title, room, capacity=""
         page.click("main button[type=submit]")
 
 
-def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, people, smtp, live_server, browser):
+def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, people, smtp, live_server, new_context,
+                                                                          log_in, axe, browser_errors):
     _, inbox = smtp
-    base = live_server
+    base = live_server.url
     lelystad = people.city("Lelystad")
     almere = people.city("Almere")
     people.user("secretariat", email="secretariaat@g32.test", name="Gerard Hendriksma")
@@ -133,8 +102,8 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     people.user("board", city_id=almere, email="ab@almere.test", name="Franc Weerwind")
 
     # The secretariat plans the day and its programme.
-    sec = new_page(browser, base)
-    log_in(sec, base, "secretariaat@g32.test")
+    sec = english_page(new_context, live_server, axe=True)
+    log_in(sec, "secretariaat@g32.test")
     sec.goto(base + "/meetings/")
     sec.click("text=New meeting")
     sec.fill("input[name=title]", "Bestuurlijke netwerkdag")
@@ -152,6 +121,7 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     sec.goto(meeting_url)
     assert sec.locator(".session").count() == 3
     shot(sec, "1-programme")
+    axe(sec, "the meeting page")
 
     # Invitations go out by SMTP, each with a personal link.
     sec.click("text=Invitations")
@@ -163,9 +133,10 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     link = re.search(r"http://\S+/meetings/register/\S+", to_ina.get_body(("plain",)).get_content()).group(0)
 
     # Ina registers through the link without logging in, and chooses her sessions.
-    guest = new_page(browser, base)
+    guest = english_page(new_context, live_server, axe=True)
     guest.goto(link)
     assert "Ina Adema" in guest.inner_text("main")
+    axe(guest, "the registration page")
     guest.check("input[name=attending][value=yes]")
     guest.check("label:has-text('Mensen tussen wal en schip') >> xpath=preceding-sibling::input")
     guest.check("label:has-text('Jeugd en onderwijs') >> xpath=preceding-sibling::input")
@@ -189,6 +160,7 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     assert "1 person attends the day" in sec.inner_text("#attendance-total")
     assert "Almere" in sec.inner_text("#unanswered")
     shot(sec, "3-attendance")
+    axe(sec, "the attendance page")
     response = sec.request.get(meeting_url + "/badges.pdf")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
@@ -205,8 +177,8 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
         with sec.expect_navigation():
             sec.click("main button[type=submit]")
         assert "has been uploaded" in sec.inner_text("main")
-    board = new_page(browser, base)
-    log_in(board, base, "ina.adema@lelystad.test")
+    board = english_page(new_context, live_server, axe=True)
+    log_in(board, "ina.adema@lelystad.test")
     board.goto(meeting_url)
     documents = board.inner_text("#documents")
     assert "Begroting 2018" in documents and "Notulen" not in documents
@@ -249,3 +221,4 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     sec.goto(meeting_url)
     assert "adopted" in sec.inner_text("#agenda")
     shot(sec, "5-agenda-adopted")
+    assert browser_errors.csp_violations() == []
