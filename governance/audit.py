@@ -134,7 +134,9 @@ def verify() -> VerifyResult:
         if entry.id != expected_seq:
             return VerifyResult(False, len(entries), prev_hash, f"entry {expected_seq} is missing (next is {entry.id})")
         if entry.prev_hash != prev_hash:
-            return VerifyResult(False, len(entries), prev_hash, f"entry {entry.id} does not follow entry {entry.id - 1}")
+            return VerifyResult(
+                False, len(entries), prev_hash, f"entry {entry.id} does not follow entry {entry.id - 1}"
+            )
         recomputed = compute_hash(
             entry.prev_hash,
             entry.id,

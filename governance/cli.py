@@ -12,7 +12,6 @@ from flask_migrate import upgrade
 from governance.extensions import db
 
 
-
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
@@ -71,8 +70,9 @@ users_cli = AppGroup("users", help="Create accounts and API tokens.")
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["secretariat", "chair", "board", "daily_board"]))
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(["secretariat", "chair", "board", "daily_board"])
+)
 @click.option("--city", help="The member city a board member represents (name or CBS code).")
 @click.option("--function", default="", help="Function for the name badge, e.g. burgemeester.")
 @click.option("--password", help="Without it you are asked for one.")

@@ -26,9 +26,7 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     """Wire Flask-Babel and the formatting filters used by every template."""
     import os
 
-    app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(__file__), "translations")
-    )
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(__file__), "translations"))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["longdate"] = lambda value: "" if value is None else format_date(value, "long")

@@ -42,8 +42,9 @@ def menu_labels() -> dict[str, str]:
 @bp.app_context_processor
 def layout_helpers():
     def network_name() -> str:
-        from governance.members.services import get_network, name_on
         import datetime as dt
+
+        from governance.members.services import get_network, name_on
 
         try:
             return name_on(get_network(), dt.date.today())
@@ -64,9 +65,15 @@ def layout_helpers():
             items.append({"url": url, "label": labels[label], "active": request.endpoint == endpoint})
         return items
 
-    return {"network_name": network_name, "menu_items": menu_items, "role_label": role_label,
-            "city_status_label": city_status_label, "application_status_label": application_status_label,
-            "criterion_label": criterion_label, "poll_state_label": poll_state_label}
+    return {
+        "network_name": network_name,
+        "menu_items": menu_items,
+        "role_label": role_label,
+        "city_status_label": city_status_label,
+        "application_status_label": application_status_label,
+        "criterion_label": criterion_label,
+        "poll_state_label": poll_state_label,
+    }
 
 
 def application_status_label(status) -> str:
@@ -133,13 +140,29 @@ def set_language():
         target = url_for("main.index")
     response = make_response(redirect(target))
     if language in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
     return response
 
 
-ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid",
-               409: "invalid_state", 413: "too_large", 422: "invalid", 429: "too_many_requests", 500: "server_error"}
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "invalid",
+    409: "invalid_state",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+}
 
 
 def error_sentence(status: int) -> str:

@@ -71,7 +71,8 @@ def empty_all_tables(app) -> None:
                 for table in tables:
                     connection.execute(table.delete())
                 connection.exec_driver_sql("DELETE FROM sqlite_sequence") if connection.execute(
-                    sa.text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+                    sa.text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")
+                ).first() else None
         db.engine.dispose()
 
 
@@ -129,9 +130,16 @@ class People:
 
         self._count += 1
         with self.app.app_context():
-            city = create_city(None, CityInput(
-                name=name or f"Stad {self._count}", cbs_code=code or f"GM{9000 + self._count:04d}", province=province,
-                population=population, population_date=dt.date(2017, 1, 1)))
+            city = create_city(
+                None,
+                CityInput(
+                    name=name or f"Stad {self._count}",
+                    cbs_code=code or f"GM{9000 + self._count:04d}",
+                    province=province,
+                    population=population,
+                    population_date=dt.date(2017, 1, 1),
+                ),
+            )
             if member_since:
                 add_membership(None, city, dt.date.fromisoformat(member_since))
             db.session.commit()
@@ -143,8 +151,9 @@ class People:
         self._count += 1
         email = email or f"user{self._count}@example.test"
         with self.app.app_context():
-            user = create_user(None, email, name or f"Persoon {self._count}", list(roles) or ["secretariat"],
-                               password, city_id=city_id)
+            user = create_user(
+                None, email, name or f"Persoon {self._count}", list(roles) or ["secretariat"], password, city_id=city_id
+            )
             db.session.commit()
             return user.id, email
 

@@ -13,13 +13,24 @@ def world(app, people, api):
     _, chair = people.user("chair")
     _, board = people.user("board", city_id=member)
     _, daily = people.user("daily_board")
-    tokens = {"sec": people.token(sec), "chair": people.token(chair), "board": people.token(board),
-              "daily": people.token(daily)}
-    application = api("POST", "/applications", {"city_id": outsider, "received_on": "2017-09-01"},
-                      tokens["sec"]).get_json()
+    tokens = {
+        "sec": people.token(sec),
+        "chair": people.token(chair),
+        "board": people.token(board),
+        "daily": people.token(daily),
+    }
+    application = api(
+        "POST", "/applications", {"city_id": outsider, "received_on": "2017-09-01"}, tokens["sec"]
+    ).get_json()
     draft = api("POST", "/polls", {"title": "Concept"}, tokens["chair"]).get_json()
-    return {"member": member, "outsider": outsider, "application": application, "draft": draft, "board_email": board,
-            **tokens}
+    return {
+        "member": member,
+        "outsider": outsider,
+        "application": application,
+        "draft": draft,
+        "board_email": board,
+        **tokens,
+    }
 
 
 def code_of(response):
@@ -43,19 +54,73 @@ def test_error_shape(api, world):
         ("PATCH", "/network", {"cap": 0, "decision": "x"}, "sec", 422, "invalid"),
         ("GET", "/cities/999999", None, "sec", 404, "not_found"),
         ("GET", "/cities?status=vip", None, "sec", 422, "invalid"),
-        ("POST", "/cities", {"name": "Noordstad", "cbs_code": "GM9199", "province": "Utrecht",
-                             "population": 5000, "population_date": "2017-01-01"}, "sec", 409, "duplicate"),
-        ("POST", "/cities", {"name": "Elders", "cbs_code": "GM9101", "province": "Utrecht",
-                             "population": 5000, "population_date": "2017-01-01"}, "sec", 409, "duplicate"),
-        ("POST", "/cities", {"name": "Elders", "cbs_code": "GM9199", "province": "Utrecht",
-                             "population": 5000, "population_date": "2017-01-01"}, "board", 403, "forbidden"),
+        (
+            "POST",
+            "/cities",
+            {
+                "name": "Noordstad",
+                "cbs_code": "GM9199",
+                "province": "Utrecht",
+                "population": 5000,
+                "population_date": "2017-01-01",
+            },
+            "sec",
+            409,
+            "duplicate",
+        ),
+        (
+            "POST",
+            "/cities",
+            {
+                "name": "Elders",
+                "cbs_code": "GM9101",
+                "province": "Utrecht",
+                "population": 5000,
+                "population_date": "2017-01-01",
+            },
+            "sec",
+            409,
+            "duplicate",
+        ),
+        (
+            "POST",
+            "/cities",
+            {
+                "name": "Elders",
+                "cbs_code": "GM9199",
+                "province": "Utrecht",
+                "population": 5000,
+                "population_date": "2017-01-01",
+            },
+            "board",
+            403,
+            "forbidden",
+        ),
         ("PATCH", "/cities/999999", {"population": 5}, "sec", 404, "not_found"),
-        ("POST", "/users", {"email": "x@example.test", "name": "X", "roles": ["chair"], "password": PASSWORD},
-         "chair", 403, "forbidden"),
-        ("POST", "/users", {"email": "nope", "name": "", "roles": ["king"], "password": "short"}, "sec", 422,
-         "invalid"),
-        ("POST", "/auth/token", {"email": "nobody@example.test", "password": "wrong-password"}, None, 401,
-         "unauthorized"),
+        (
+            "POST",
+            "/users",
+            {"email": "x@example.test", "name": "X", "roles": ["chair"], "password": PASSWORD},
+            "chair",
+            403,
+            "forbidden",
+        ),
+        (
+            "POST",
+            "/users",
+            {"email": "nope", "name": "", "roles": ["king"], "password": "short"},
+            "sec",
+            422,
+            "invalid",
+        ),
+        (
+            "POST",
+            "/auth/token",
+            {"email": "nobody@example.test", "password": "wrong-password"},
+            None,
+            401,
+            "unauthorized",
+        ),
         ("POST", "/applications", {"city_id": "member", "received_on": "2017-09-01"}, "sec", 422, "invalid"),
         ("POST", "/applications", {"received_on": "2017-09-01"}, "sec", 422, "invalid"),
         ("POST", "/applications", {"city_id": 424242, "received_on": "2017-09-01"}, "sec", 422, "invalid"),
@@ -119,8 +184,12 @@ def test_voting_errors_on_an_open_poll(api, world, people):
     ],
 )
 def test_bodies(client, world, data, content_type, status, code):
-    response = client.post("/api/v1/cities", data=data, content_type=content_type,
-                           headers={"Authorization": f"Bearer {world['sec']}", "Accept-Language": "en"})
+    response = client.post(
+        "/api/v1/cities",
+        data=data,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {world['sec']}", "Accept-Language": "en"},
+    )
     assert response.status_code == status
     assert code_of(response) == code
 
@@ -146,8 +215,14 @@ def test_bodies(client, world, data, content_type, status, code):
     ],
 )
 def test_city_fields(api, world, field, value, message_part):
-    body = {"name": "Nieuwstad", "cbs_code": "GM9150", "province": "Utrecht", "population": 80_000,
-            "population_date": "2017-01-01", field: value}
+    body = {
+        "name": "Nieuwstad",
+        "cbs_code": "GM9150",
+        "province": "Utrecht",
+        "population": 80_000,
+        "population_date": "2017-01-01",
+        field: value,
+    }
     response = api("POST", "/cities", body, world["sec"])
     assert response.status_code == 422
     messages = response.get_json()["error"]["fields"][field]
@@ -159,8 +234,19 @@ def test_city_fields(api, world, field, value, message_part):
 
 def test_names_with_apostrophes_and_accents(api, world):
     for name, code in (("'s-Hertogenbosch", "GM0796"), ("Súdwest-Fryslân", "GM1900")):
-        r = api("POST", "/cities", {"name": name, "cbs_code": code, "province": "Friesland", "population": 150_000,
-                                    "population_date": "2017-01-01", "joined_on": "2010-01-01"}, world["sec"])
+        r = api(
+            "POST",
+            "/cities",
+            {
+                "name": name,
+                "cbs_code": code,
+                "province": "Friesland",
+                "population": 150_000,
+                "population_date": "2017-01-01",
+                "joined_on": "2010-01-01",
+            },
+            world["sec"],
+        )
         assert r.status_code == 201 and r.get_json()["name"] == name
     names = {c["name"] for c in api("GET", "/cities", token=world["sec"]).get_json()["items"]}
     assert {"'s-Hertogenbosch", "Súdwest-Fryslân"} <= names
@@ -188,13 +274,27 @@ def test_revoked_token_is_refused(api, world, app, people):
 
 
 def test_created_user_never_shows_the_password(api, world):
-    r = api("POST", "/users", {"email": "Nieuw@Example.test", "name": "Nieuw", "roles": ["board"],
-                               "city_id": world["member"], "password": PASSWORD}, world["sec"])
+    r = api(
+        "POST",
+        "/users",
+        {
+            "email": "Nieuw@Example.test",
+            "name": "Nieuw",
+            "roles": ["board"],
+            "city_id": world["member"],
+            "password": PASSWORD,
+        },
+        world["sec"],
+    )
     body = r.get_json()
     assert r.status_code == 201 and body["email"] == "nieuw@example.test"
     assert "password" not in body and "password_hash" not in body
-    r = api("POST", "/users", {"email": "nieuw@example.test", "name": "Nieuw", "roles": ["chair"],
-                               "password": PASSWORD}, world["sec"])
+    r = api(
+        "POST",
+        "/users",
+        {"email": "nieuw@example.test", "name": "Nieuw", "roles": ["chair"], "password": PASSWORD},
+        world["sec"],
+    )
     assert (r.status_code, code_of(r)) == (409, "duplicate")
     token = api("POST", "/auth/token", {"email": "nieuw@example.test", "password": PASSWORD}).get_json()["token"]
     assert api("GET", "/users/me", token=token).get_json()["city_id"] == world["member"]

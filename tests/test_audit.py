@@ -17,7 +17,7 @@ def closed_named_poll(app, people, api):
     chair_token = people.token(chair)
     poll = api("POST", "/polls", {"title": "Begroting 2018"}, chair_token).get_json()
     api("POST", f"/polls/{poll['id']}/open", token=chair_token)
-    for email, choice in zip(voters, ["yes", "yes", "no"]):
+    for email, choice in zip(voters, ["yes", "yes", "no"], strict=True):
         assert api("POST", f"/polls/{poll['id']}/votes", {"choice": choice}, people.token(email)).status_code == 201
     api("POST", f"/polls/{poll['id']}/close", token=chair_token)
     return poll["id"]

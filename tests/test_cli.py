@@ -26,8 +26,23 @@ def test_seed_demo_loads_the_network_once(runner, app):
 
 def test_users_create_and_token(runner, app, people):
     people.city(name="Lelystad", code="GM0995")
-    result = runner.invoke(args=["users", "create", "ina@example.test", "--name", "Ina Adema", "--role", "board",
-                                 "--role", "chair", "--city", "Lelystad", "--password", "Een-lang-wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ina@example.test",
+            "--name",
+            "Ina Adema",
+            "--role",
+            "board",
+            "--role",
+            "chair",
+            "--city",
+            "Lelystad",
+            "--password",
+            "Een-lang-wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     token = runner.invoke(args=["users", "token", "ina@example.test"]).output.strip().splitlines()[-1]
     client = app.test_client()
@@ -38,14 +53,31 @@ def test_users_create_and_token(runner, app, people):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["users", "create", "x@example.test", "--name", "X", "--role", "board", "--password", "Lang-genoeg-123"],
-         "city_id:"),
-        (["users", "create", "x@example.test", "--name", "X", "--role", "board", "--city", "Atlantis",
-          "--password", "Lang-genoeg-123"], "no city named Atlantis"),
-        (["users", "create", "x@example.test", "--name", "X", "--role", "chair", "--password", "kort"],
-         "password:"),
-        (["users", "create", "x@example.test", "--name", "X", "--role", "king", "--password", "Lang-genoeg-123"],
-         "Invalid value"),
+        (
+            ["users", "create", "x@example.test", "--name", "X", "--role", "board", "--password", "Lang-genoeg-123"],
+            "city_id:",
+        ),
+        (
+            [
+                "users",
+                "create",
+                "x@example.test",
+                "--name",
+                "X",
+                "--role",
+                "board",
+                "--city",
+                "Atlantis",
+                "--password",
+                "Lang-genoeg-123",
+            ],
+            "no city named Atlantis",
+        ),
+        (["users", "create", "x@example.test", "--name", "X", "--role", "chair", "--password", "kort"], "password:"),
+        (
+            ["users", "create", "x@example.test", "--name", "X", "--role", "king", "--password", "Lang-genoeg-123"],
+            "Invalid value",
+        ),
         (["users", "token", "nobody@example.test"], "no active account"),
     ],
 )
@@ -59,19 +91,27 @@ def test_cities_import_applies_all_or_nothing(runner, app, people, tmp_path):
     people.city(name="Noordstad", code="GM9101")
     people.city(name="Zuidstad", code="GM9102")
     bad = tmp_path / "bad.csv"
-    bad.write_text("cbs_code,population,population_date\nGM9101,101000,2018-01-01\nGM9999,5,2018-01-01\n"
-                   "GM9102,-4,2018-01-01\nGM9102,96000,1-1-2018\nXX12,5,2018-01-01\n", encoding="utf-8")
+    bad.write_text(
+        "cbs_code,population,population_date\nGM9101,101000,2018-01-01\nGM9999,5,2018-01-01\n"
+        "GM9102,-4,2018-01-01\nGM9102,96000,1-1-2018\nXX12,5,2018-01-01\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["cities", "import", str(bad), "--yes"])
     assert result.exit_code != 0
-    for line, text in ((3, "no city has the CBS code GM9999"), (4, "not a population"), (5, "not a date"),
-                       (6, "not a CBS municipality code")):
+    for line, text in (
+        (3, "no city has the CBS code GM9999"),
+        (4, "not a population"),
+        (5, "not a date"),
+        (6, "not a CBS municipality code"),
+    ):
         assert f"line {line}: " in result.output and text in result.output
     with app.app_context():
         noord = db.session.scalars(sa.select(City).where(City.cbs_code == "GM9101")).one()
         assert len(noord.populations) == 1  # nothing imported
     good = tmp_path / "good.csv"
-    good.write_text("cbs_code,population,population_date\nGM9101,101000,2018-01-01\nGM9102,96000,2018-01-01\n",
-                    encoding="utf-8")
+    good.write_text(
+        "cbs_code,population,population_date\nGM9101,101000,2018-01-01\nGM9102,96000,2018-01-01\n", encoding="utf-8"
+    )
     result = runner.invoke(args=["cities", "import", str(good), "--yes"])
     assert result.exit_code == 0, result.output
     assert "Noordstad (GM9101): 100.000 → 101.000" in result.output and "Imported 2" in result.output

@@ -51,7 +51,7 @@ def test_votes_racing_the_close_are_counted_or_refused(app, people):
         poll_id = _open_motion(app, chair_email, f"Race {round_number}")
         accepted, refused, errors, closes = [], [], [], []
 
-        def vote(barrier, user_id):
+        def vote(barrier, user_id, poll_id=poll_id, accepted=accepted, refused=refused, errors=errors):
             with app.app_context():
                 from governance.accounts.models import User
 
@@ -67,7 +67,7 @@ def test_votes_racing_the_close_are_counted_or_refused(app, people):
                     db.session.rollback()
                     errors.append(repr(error))
 
-        def close(barrier):
+        def close(barrier, poll_id=poll_id, closes=closes, errors=errors):
             with app.app_context():
                 from governance.accounts.models import User
 
@@ -88,8 +88,9 @@ def test_votes_racing_the_close_are_counted_or_refused(app, people):
         with app.app_context():
             poll = voting.get_poll(poll_id)
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.poll_id == poll_id))
-            voters = db.session.scalar(sa.select(sa.func.count()).select_from(PollVoter)
-                                       .where(PollVoter.poll_id == poll_id))
+            voters = db.session.scalar(
+                sa.select(sa.func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll_id)
+            )
             # accepted votes = ballots stored = tally frozen at close
             assert len(accepted) == stored == voters == poll.result["cast"] == poll.result["yes"]
             assert len(accepted) + len(refused) == VOTERS

@@ -13,8 +13,10 @@ def document():
 
 
 def validator_for(document, name):
-    resource = Resource.from_contents({"components": document["components"]},
-                                      default_specification=__import__("referencing.jsonschema").jsonschema.DRAFT202012)
+    resource = Resource.from_contents(
+        {"components": document["components"]},
+        default_specification=__import__("referencing.jsonschema").jsonschema.DRAFT202012,
+    )
     registry = Registry().with_resource("urn:openapi", resource)
     schema = {"$ref": f"urn:openapi#/components/schemas/{name}"}
     return jsonschema.Draft202012Validator(schema, registry=registry)
@@ -23,12 +25,32 @@ def validator_for(document, name):
 def test_document_is_served_and_names_every_contract_path(client, document):
     served = client.get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.1")
-    for path in ("/auth/token", "/users", "/network", "/cities", "/cities/{id}", "/applications",
-                 "/applications/{id}", "/polls", "/polls/{id}", "/polls/{id}/open", "/polls/{id}/votes",
-                 "/polls/{id}/close", "/meetings", "/meetings/{id}/items", "/meetings/{id}/registrations",
-                 "/meetings/{id}/registrations/{rid}", "/meetings/{id}/attendance", "/meetings/{id}/badges.pdf",
-                 "/meetings/{id}/calendar.ics", "/charts/membership", "/charts/population", "/charts/provinces",
-                 "/charts/population-history", "/charts/polls/{id}"):
+    for path in (
+        "/auth/token",
+        "/users",
+        "/network",
+        "/cities",
+        "/cities/{id}",
+        "/applications",
+        "/applications/{id}",
+        "/polls",
+        "/polls/{id}",
+        "/polls/{id}/open",
+        "/polls/{id}/votes",
+        "/polls/{id}/close",
+        "/meetings",
+        "/meetings/{id}/items",
+        "/meetings/{id}/registrations",
+        "/meetings/{id}/registrations/{rid}",
+        "/meetings/{id}/attendance",
+        "/meetings/{id}/badges.pdf",
+        "/meetings/{id}/calendar.ics",
+        "/charts/membership",
+        "/charts/population",
+        "/charts/provinces",
+        "/charts/population-history",
+        "/charts/polls/{id}",
+    ):
         assert path in served["paths"], path
 
 
@@ -38,8 +60,9 @@ def test_responses_match_their_schemas(api, people, document):
     sec = people.token(people.user("secretariat")[1])
     chair = people.token(people.user("chair")[1])
     board = people.token(people.user("board", city_id=member)[1])
-    check = {name: validator_for(document, name) for name in ("Network", "City", "Application", "Poll", "Error",
-                                                              "User")}
+    check = {
+        name: validator_for(document, name) for name in ("Network", "City", "Application", "Poll", "Error", "User")
+    }
     check["Network"].validate(api("GET", "/network", token=sec).get_json())
     for city in api("GET", "/cities?status=all", token=sec).get_json()["items"]:
         check["City"].validate(city)

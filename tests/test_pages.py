@@ -27,11 +27,17 @@ def logged_in(app, site, role, language="en"):
     return client
 
 
-ROUTES = ["/cities", "/cities/new", "/cities/{city}", "/cities/{city}/edit", "/accounts", "/applications",
-          "/polls"]
+ROUTES = ["/cities", "/cities/new", "/cities/{city}", "/cities/{city}/edit", "/accounts", "/applications", "/polls"]
 ALLOWED = {
-    "secretariat": {"/cities", "/cities/new", "/cities/{city}", "/cities/{city}/edit", "/accounts", "/applications",
-                    "/polls"},
+    "secretariat": {
+        "/cities",
+        "/cities/new",
+        "/cities/{city}",
+        "/cities/{city}/edit",
+        "/accounts",
+        "/applications",
+        "/polls",
+    },
     "chair": {"/applications", "/polls"},
     "board": {"/polls"},
     "daily_board": {"/applications"},
@@ -69,8 +75,15 @@ def test_role_by_route(app, site, role, route):
 )
 def test_city_form_messages(app, site, field, value, message):
     client = logged_in(app, site, "secretariat")
-    data = {"name": "Nieuwstad", "cbs_code": "GM9150", "province": "Utrecht", "population": "80000",
-            "population_date": "2017-01-01", "population_source": "CBS", "joined_on": ""}
+    data = {
+        "name": "Nieuwstad",
+        "cbs_code": "GM9150",
+        "province": "Utrecht",
+        "population": "80000",
+        "population_date": "2017-01-01",
+        "population_source": "CBS",
+        "joined_on": "",
+    }
     data[field] = value
     response = client.post("/cities/new", data=data)
     assert response.status_code == 422
@@ -90,13 +103,24 @@ def test_typed_text_is_escaped(app, site, api, people):
 
 def test_adding_a_city_and_a_population_shows_in_the_list(app, site):
     client = logged_in(app, site, "secretariat", language="nl")
-    response = client.post("/cities/new", data={
-        "name": "'s-Hertogenbosch", "cbs_code": "GM0796", "province": "Noord-Brabant", "population": "152000",
-        "population_date": "2017-01-01", "population_source": "CBS", "joined_on": "2000-01-01"})
+    response = client.post(
+        "/cities/new",
+        data={
+            "name": "'s-Hertogenbosch",
+            "cbs_code": "GM0796",
+            "province": "Noord-Brabant",
+            "population": "152000",
+            "population_date": "2017-01-01",
+            "population_source": "CBS",
+            "joined_on": "2000-01-01",
+        },
+    )
     assert response.status_code == 302
     city_url = response.headers["Location"]
-    response = client.post(city_url + "/population", data={"population": "153500", "population_date": "2018-01-01",
-                                                            "population_source": "CBS"})
+    response = client.post(
+        city_url + "/population",
+        data={"population": "153500", "population_date": "2018-01-01", "population_source": "CBS"},
+    )
     assert response.status_code == 302
     page = client.get("/cities").get_data(as_text=True)
     assert "&#39;s-Hertogenbosch" in page and "153.500" in page
@@ -123,8 +147,10 @@ def test_deactivation_ends_sessions_and_tokens(app, site, api, people):
     assert sec.post(f"/accounts/{user_id}/active", data={"active": "0"}).status_code == 302
     assert board.get("/polls").status_code == 302
     assert api("GET", "/network", token=token).status_code == 401
-    assert app.test_client().post("/login", data={"email": site["emails"]["board"],
-                                                  "password": PASSWORD}).status_code == 422
+    assert (
+        app.test_client().post("/login", data={"email": site["emails"]["board"], "password": PASSWORD}).status_code
+        == 422
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,11 +177,14 @@ def test_login_is_throttled_per_account(site):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
     client = app.test_client()
     client.set_cookie("lang", "en")
-    codes = [client.post("/login", data={"email": site["emails"]["chair"], "password": "wrong"}).status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/login", data={"email": site["emails"]["chair"], "password": "wrong"}).status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
-    assert "Too many attempts" in client.post("/login", data={"email": site["emails"]["chair"],
-                                                               "password": "x"}).get_data(as_text=True)
+    assert "Too many attempts" in client.post(
+        "/login", data={"email": site["emails"]["chair"], "password": "x"}
+    ).get_data(as_text=True)
 
 
 def test_cookies_are_secure_outside_debug(site):
@@ -163,8 +192,7 @@ def test_cookies_are_secure_outside_debug(site):
 
     app = make_app(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     client = app.test_client()
-    response = client.post("/login", data={"email": site["emails"]["chair"], "password": PASSWORD,
-                                           "remember": "y"})
+    response = client.post("/login", data={"email": site["emails"]["chair"], "password": PASSWORD, "remember": "y"})
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
 
@@ -177,5 +205,4 @@ def test_language_is_dutch_by_default_and_english_is_remembered(app, site):
     client.post("/language", data={"lang": "en", "next": "/cities"})
     page = client.get("/cities").get_data(as_text=True)
     assert 'lang="en"' in page and "Population" in page
-    assert client.post("/language", data={"lang": "en", "next": "https://evil.example/"}).headers[
-        "Location"] == "/"
+    assert client.post("/language", data={"lang": "en", "next": "https://evil.example/"}).headers["Location"] == "/"

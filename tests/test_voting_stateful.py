@@ -40,17 +40,27 @@ class VotingMachine(RuleBasedStateMachine):
         members.ensure_network()
         self.cities = []
         for i in range(CITIES):
-            city = members.create_city(None, members.CityInput(
-                name=f"Modelstad {i}", cbs_code=f"GM{8100 + i}", province="Utrecht", population=60_000,
-                population_date=dt.date(2017, 1, 1)))
+            city = members.create_city(
+                None,
+                members.CityInput(
+                    name=f"Modelstad {i}",
+                    cbs_code=f"GM{8100 + i}",
+                    province="Utrecht",
+                    population=60_000,
+                    population_date=dt.date(2017, 1, 1),
+                ),
+            )
             if i < CITIES - 2:
                 members.add_membership(None, city, dt.date(2010, 1, 1))
             self.cities.append(city.id)
-        self.voters = [create_user(None, f"m{i}@example.test", f"M{i}", ["board"], "Lang-genoeg-123",
-                                   city_id=self.cities[i]).id for i in range(CITIES - 2)]
+        self.voters = [
+            create_user(None, f"m{i}@example.test", f"M{i}", ["board"], "Lang-genoeg-123", city_id=self.cities[i]).id
+            for i in range(CITIES - 2)
+        ]
         self.chair = create_user(None, "chair@example.test", "Chair", ["chair"], "Lang-genoeg-123").id
-        self.applications = [create_application(None, self.cities[i], dt.date(2017, 1, 1), None).id
-                             for i in (CITIES - 2, CITIES - 1)]
+        self.applications = [
+            create_application(None, self.cities[i], dt.date(2017, 1, 1), None).id for i in (CITIES - 2, CITIES - 1)
+        ]
         db.session.commit()
         self.polls: dict[int, str] = {}
         self.voted: dict[int, set[int]] = {}
@@ -153,8 +163,9 @@ class VotingMachine(RuleBasedStateMachine):
             poll = voting.get_poll(poll_id)
             assert poll.state == PollState(state)
             ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.poll_id == poll_id))
-            voters = db.session.scalar(sa.select(sa.func.count()).select_from(PollVoter)
-                                       .where(PollVoter.poll_id == poll_id))
+            voters = db.session.scalar(
+                sa.select(sa.func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll_id)
+            )
             assert ballots == voters == len(self.voted[poll_id])
             if state == "closed":
                 assert poll.result["cast"] == ballots
@@ -163,6 +174,7 @@ class VotingMachine(RuleBasedStateMachine):
         db.session.rollback()
 
 
-VotingMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=20, deadline=None,
-                                           suppress_health_check=[HealthCheck.too_slow])
+VotingMachine.TestCase.settings = settings(
+    max_examples=15, stateful_step_count=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 TestVotingMachine = VotingMachine.TestCase

@@ -8,8 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")),
-                                                         Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Stay logged in on this computer"))
 
@@ -21,12 +20,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
-    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")),
-                                                         Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
-    roles = MultiCheckboxField(_l("Roles"), choices=[
-        ("secretariat", _l("Secretariat")), ("chair", _l("Chair")), ("board", _l("Board member")),
-        ("daily_board", _l("Daily board")),
-    ], validators=[DataRequired(_l("Choose at least one role."))])
+    roles = MultiCheckboxField(
+        _l("Roles"),
+        choices=[
+            ("secretariat", _l("Secretariat")),
+            ("chair", _l("Chair")),
+            ("board", _l("Board member")),
+            ("daily_board", _l("Daily board")),
+        ],
+        validators=[DataRequired(_l("Choose at least one role."))],
+    )
     city_id = SelectField(_l("City (for a board member)"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password."))])

@@ -33,6 +33,7 @@ def _dummy_hash() -> str:
         _dummy_hashes[id(hasher)] = hasher.hash("not-a-real-password")
     return _dummy_hashes[id(hasher)]
 
+
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\"]{2,}$")
 MIN_PASSWORD = 10
 
@@ -87,8 +88,13 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
             try:
                 role_values.add(Role(value))
             except ValueError:
-                fail("roles", _("'%(value)s' is not a role; choose from secretariat, chair, board, daily_board.",
-                                value=str(value)[:40]))
+                fail(
+                    "roles",
+                    _(
+                        "'%(value)s' is not a role; choose from secretariat, chair, board, daily_board.",
+                        value=str(value)[:40],
+                    ),
+                )
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         fail("password", _("A password needs at least %(n)d characters.", n=MIN_PASSWORD))
     elif len(password) > 1000:
@@ -113,13 +119,19 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
     if existing is not None:
         message = _("There is already an account for %(email)s.", email=email)
         raise Conflict(message, code="duplicate", fields={"email": [message]})
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), city_id=getattr(city, "id", None),
-                function=function.strip())
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        city_id=getattr(city, "id", None),
+        function=function.strip(),
+    )
     user.role_rows = [UserRole(role=r) for r in sorted(role_values)]
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", user, actor, email=email, roles=sorted(r.value for r in role_values),
-                 city_id=user.city_id)
+    audit.record(
+        "user.created", user, actor, email=email, roles=sorted(r.value for r in role_values), city_id=user.city_id
+    )
     return user
 
 
@@ -180,10 +192,14 @@ def set_active(actor, user: User, active: bool) -> User:
 
 
 def board_members_of(city_id: int) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).join(UserRole).where(User.city_id == city_id, UserRole.role == Role.BOARD,
-                                             User.active.is_(True)).order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(User.city_id == city_id, UserRole.role == Role.BOARD, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
 def all_users() -> list[User]:

@@ -44,7 +44,9 @@ def login():
             login_user(user, remember=form.remember.data)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("accounts/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 422
+    return render_template(
+        "accounts/login.html", form=form
+    ), 200 if request.method == "GET" or form.errors == {} else 422
 
 
 @bp.route("/logout", methods=["POST"])
@@ -71,9 +73,15 @@ def user_list():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(current_user, form.email.data, form.name.data, form.roles.data,
-                                        form.password.data, city_id=form.city_id.data or None,
-                                        function=form.function.data or "")
+            user = accounts.create_user(
+                current_user,
+                form.email.data,
+                form.name.data,
+                form.roles.data,
+                form.password.data,
+                city_id=form.city_id.data or None,
+                function=form.function.data or "",
+            )
         except DomainError as error:
             db.session.rollback()
             for field, messages in error.fields.items():
@@ -103,6 +111,10 @@ def set_active(user_id):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(name)s can log in again.", name=user.name) if active
-              else _("%(name)s is deactivated; every session and token has ended.", name=user.name), "success")
+        flash(
+            _("%(name)s can log in again.", name=user.name)
+            if active
+            else _("%(name)s is deactivated; every session and token has ended.", name=user.name),
+            "success",
+        )
     return redirect(url_for("accounts.user_list"))

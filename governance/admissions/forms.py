@@ -7,15 +7,22 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class ApplicationForm(FlaskForm):
-    city_id = SelectField(_l("City"), coerce=int, validate_choice=False,
-                          validators=[DataRequired(_l("Choose the city that applies."))])
-    received_on = DateField(_l("Received on"), validators=[InputRequired(_l("Enter the date the application was received."))])
+    city_id = SelectField(
+        _l("City"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose the city that applies."))]
+    )
+    received_on = DateField(
+        _l("Received on"), validators=[InputRequired(_l("Enter the date the application was received."))]
+    )
     effective_on = DateField(_l("Membership requested from"), validators=[Optional()])
     motivation = TextAreaField(_l("Motivation"), validators=[Length(max=10_000)])
 
 
 class AdviceForm(FlaskForm):
-    advice = RadioField(_l("Advice"), choices=[("positive", _l("Positive")), ("negative", _l("Negative"))],
-                        validators=[InputRequired(_l("Choose positive or negative."))])
-    advice_text = TextAreaField(_l("Reasoning"), validators=[DataRequired(_l("Explain the advice in a few sentences.")),
-                                                              Length(max=10_000)])
+    advice = RadioField(
+        _l("Advice"),
+        choices=[("positive", _l("Positive")), ("negative", _l("Negative"))],
+        validators=[InputRequired(_l("Choose positive or negative."))],
+    )
+    advice_text = TextAreaField(
+        _l("Reasoning"), validators=[DataRequired(_l("Explain the advice in a few sentences.")), Length(max=10_000)]
+    )

@@ -45,20 +45,26 @@ class Assessment:
 def admissions_pending_effect(today: Optional[dt.date] = None) -> int:
     """Admissions decided whose effective date has not come yet."""
     today = today or dt.date.today()
-    return db.session.scalar(
-        sa.select(sa.func.count(Application.id)).where(
-            Application.status == ApplicationStatus.ADMITTED, Application.effective_on > today
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Application.id)).where(
+                Application.status == ApplicationStatus.ADMITTED, Application.effective_on > today
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def open_admission_polls() -> int:
     """Admission polls open now: each holds a seat until it closes."""
     from governance.voting.models import Poll, PollKind, PollState
 
-    return db.session.scalar(
-        sa.select(sa.func.count(Poll.id)).where(Poll.kind == PollKind.ADMISSION, Poll.state == PollState.OPEN)
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Poll.id)).where(Poll.kind == PollKind.ADMISSION, Poll.state == PollState.OPEN)
+        )
+        or 0
+    )
 
 
 def seats_taken(network: Network, today: Optional[dt.date] = None) -> int:
@@ -124,12 +130,14 @@ def create_application(actor, city_id, received_on, effective_on=None, motivatio
     if active is not None:
         message = _("%(name)s already has an application under way (number %(id)s).", name=city.name, id=active.id)
         raise Conflict(message, code="duplicate", fields={"city_id": [message]})
-    application = Application(city_id=city.id, received_on=received_on, effective_on=effective_on,
-                              motivation=(motivation or "").strip())
+    application = Application(
+        city_id=city.id, received_on=received_on, effective_on=effective_on, motivation=(motivation or "").strip()
+    )
     db.session.add(application)
     db.session.flush()
-    audit.record("application.received", application, actor, city_id=city.id, received_on=received_on,
-                 effective_on=effective_on)
+    audit.record(
+        "application.received", application, actor, city_id=city.id, received_on=received_on, effective_on=effective_on
+    )
     return application
 
 
@@ -177,44 +185,66 @@ def assess(application: Application, network: Optional[Network] = None) -> Asses
     city = application.city
     criteria: list[Criterion] = []
     is_member = city.membership_on(today) is not None
-    criteria.append(Criterion(
-        "not_member", not is_member,
-        _("%(name)s is already a member.", name=city.name) if is_member
-        else _("%(name)s is not a member yet.", name=city.name),
-    ))
+    criteria.append(
+        Criterion(
+            "not_member",
+            not is_member,
+            _("%(name)s is already a member.", name=city.name)
+            if is_member
+            else _("%(name)s is not a member yet.", name=city.name),
+        )
+    )
     figure = city.latest_population()
     if figure is None:
         criteria.append(Criterion("min_population", False, _("No population figure is known.")))
     else:
         enough = figure.population >= network.min_population
-        criteria.append(Criterion(
-            "min_population", enough,
-            _("%(population)s inhabitants on %(date)s; the minimum is %(minimum)s.",
-              population=_number(figure.population), date=_date(figure.reference_date),
-              minimum=_number(network.min_population)),
-        ))
+        criteria.append(
+            Criterion(
+                "min_population",
+                enough,
+                _(
+                    "%(population)s inhabitants on %(date)s; the minimum is %(minimum)s.",
+                    population=_number(figure.population),
+                    date=_date(figure.reference_date),
+                    minimum=_number(network.min_population),
+                ),
+            )
+        )
     left = seats_left(network, today)
     if application.status == ApplicationStatus.VOTING:
-        criteria.append(Criterion("cap", True, _("The open vote holds a seat under the cap of %(cap)d.",
-                                                 cap=network.cap)))
+        criteria.append(
+            Criterion("cap", True, _("The open vote holds a seat under the cap of %(cap)d.", cap=network.cap))
+        )
     elif application.status == ApplicationStatus.ADMITTED:
-        criteria.append(Criterion("cap", True, _("Admitted: the city holds its seat under the cap of %(cap)d.",
-                                                 cap=network.cap)))
+        criteria.append(
+            Criterion("cap", True, _("Admitted: the city holds its seat under the cap of %(cap)d.", cap=network.cap))
+        )
     else:
-        criteria.append(Criterion(
-            "cap", left > 0,
-            _("%(left)d of %(cap)d seats left.", left=left, cap=network.cap) if left > 0
-            else _("No seats left: the network has reached its cap of %(cap)d.", cap=network.cap),
-        ))
+        criteria.append(
+            Criterion(
+                "cap",
+                left > 0,
+                _("%(left)d of %(cap)d seats left.", left=left, cap=network.cap)
+                if left > 0
+                else _("No seats left: the network has reached its cap of %(cap)d.", cap=network.cap),
+            )
+        )
     if application.advice is None:
         criteria.append(Criterion("daily_board_advice", False, _("The daily board has not given its advice yet.")))
     else:
         positive = application.advice == Advice.POSITIVE
-        criteria.append(Criterion(
-            "daily_board_advice", positive,
-            (_("Positive advice of the daily board: %(text)s", text=application.advice_text) if positive
-             else _("Negative advice of the daily board: %(text)s", text=application.advice_text)),
-        ))
+        criteria.append(
+            Criterion(
+                "daily_board_advice",
+                positive,
+                (
+                    _("Positive advice of the daily board: %(text)s", text=application.advice_text)
+                    if positive
+                    else _("Negative advice of the daily board: %(text)s", text=application.advice_text)
+                ),
+            )
+        )
     return Assessment(all(c.passed for c in criteria), criteria)
 
 
@@ -276,8 +306,9 @@ def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:
     if not network.rename_at_members or not network.rename_to:
         return None
     already = db.session.scalar(
-        sa.select(sa.func.count(NetworkName.id)).where(NetworkName.network_id == network.id,
-                                                       NetworkName.by_naming_rule.is_(True))
+        sa.select(sa.func.count(NetworkName.id)).where(
+            NetworkName.network_id == network.id, NetworkName.by_naming_rule.is_(True)
+        )
     )
     if already:
         return None
@@ -293,14 +324,24 @@ def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:
                 network_id=network.id,
                 name=network.rename_to,
                 valid_from=day,
-                reason=_("Naming rule: the network reached %(count)d members (poll %(poll)s).",
-                         count=network.rename_at_members, poll=poll.id),
+                reason=_(
+                    "Naming rule: the network reached %(count)d members (poll %(poll)s).",
+                    count=network.rename_at_members,
+                    poll=poll.id,
+                ),
                 by_naming_rule=True,
                 poll_id=poll.id,
             )
             db.session.add(name)
             db.session.flush()
-            audit.record("network.renamed", network, actor, name=network.rename_to, valid_from=day,
-                         poll_id=poll.id, members=count)
+            audit.record(
+                "network.renamed",
+                network,
+                actor,
+                name=network.rename_to,
+                valid_from=day,
+                poll_id=poll.id,
+                members=count,
+            )
             return name
     return None

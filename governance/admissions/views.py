@@ -27,18 +27,25 @@ def application_list():
     import datetime as dt
 
     today = dt.date.today()
-    candidates = [c for c in sorted(db.session.scalars(sa.select(City)), key=members.sort_key)
-                  if c.membership_on(today) is None]
+    candidates = [
+        c for c in sorted(db.session.scalars(sa.select(City)), key=members.sort_key) if c.membership_on(today) is None
+    ]
     form.city_id.choices = [(0, _("— choose —"))] + [(c.id, c.name) for c in candidates]
     status = 200
     if request.method == "POST":
         if not current_user.has_role(Role.SECRETARIAT):
-            return render_template("errors/error.html", status=403,
-                                   message=_("Only the secretariat registers applications.")), 403
+            return render_template(
+                "errors/error.html", status=403, message=_("Only the secretariat registers applications.")
+            ), 403
         if form.validate_on_submit():
             try:
-                application = admissions.create_application(current_user, form.city_id.data, form.received_on.data,
-                                                            form.effective_on.data, form.motivation.data or "")
+                application = admissions.create_application(
+                    current_user,
+                    form.city_id.data,
+                    form.received_on.data,
+                    form.effective_on.data,
+                    form.motivation.data or "",
+                )
             except DomainError as error:
                 db.session.rollback()
                 errors_into_form(form, error)
@@ -50,22 +57,38 @@ def application_list():
         else:
             status = 422
     network = members.get_network()
-    return render_template("admissions/list.html", applications=admissions.list_applications(), form=form,
-                           seats_left=admissions.seats_left(network), network=network), status
+    return render_template(
+        "admissions/list.html",
+        applications=admissions.list_applications(),
+        form=form,
+        seats_left=admissions.seats_left(network),
+        network=network,
+    ), status
 
 
 @bp.route("/applications/<int:application_id>")
 @role_required(*VIEWERS)
 def application_detail(application_id):
     application = admissions.get_application(application_id)
-    return _detail(application, AdviceForm(formdata=None, advice=application.advice.value if application.advice else None,
-                                           advice_text=application.advice_text))
+    return _detail(
+        application,
+        AdviceForm(
+            formdata=None,
+            advice=application.advice.value if application.advice else None,
+            advice_text=application.advice_text,
+        ),
+    )
 
 
 def _detail(application, advice_form, status=200):
     polls = list(db.session.scalars(sa.select(Poll).where(Poll.application_id == application.id).order_by(Poll.id)))
-    return render_template("admissions/detail.html", application=application,
-                           assessment=admissions.assess(application), advice_form=advice_form, polls=polls), status
+    return render_template(
+        "admissions/detail.html",
+        application=application,
+        assessment=admissions.assess(application),
+        advice_form=advice_form,
+        polls=polls,
+    ), status
 
 
 @bp.route("/applications/<int:application_id>/advice", methods=["POST"])

@@ -34,8 +34,15 @@ def issue_token():
 @requires(Role.SECRETARIAT)
 def create_user(actor):
     data = json_body()
-    user = accounts.create_user(actor, data.get("email"), data.get("name"), data.get("roles"), data.get("password"),
-                                city_id=data.get("city_id"), function=data.get("function") or "")
+    user = accounts.create_user(
+        actor,
+        data.get("email"),
+        data.get("name"),
+        data.get("roles"),
+        data.get("password"),
+        city_id=data.get("city_id"),
+        function=data.get("function") or "",
+    )
     db.session.commit()
     return accounts.user_json(user), 201
 

@@ -23,8 +23,7 @@ def create_application(actor):
     if "city_id" not in data or data.get("city_id") is None:
         fields.fail("city_id", _("This field is required."))
     fields.check()
-    application = admissions.create_application(actor, data.get("city_id"), received_on, effective_on,
-                                                motivation or "")
+    application = admissions.create_application(actor, data.get("city_id"), received_on, effective_on, motivation or "")
     db.session.commit()
     return admissions.application_json(application), 201
 

@@ -38,15 +38,15 @@ def city_json(city: City, day: dt.date, status: str | None = None) -> dict:
 def _city_input(data: dict, *, creating: bool) -> members.CityInput:
     fields = Fields(data)
     result = members.CityInput(
-        name=fields.text("name", required=creating, max_length=members.NAME_MAX) if creating or "name" in data
+        name=fields.text("name", required=creating, max_length=members.NAME_MAX)
+        if creating or "name" in data
         else None,
-        cbs_code=fields.text("cbs_code", required=creating, max_length=20) if creating or "cbs_code" in data
-        else None,
-        province=fields.text("province", required=creating, max_length=40) if creating or "province" in data
-        else None,
+        cbs_code=fields.text("cbs_code", required=creating, max_length=20) if creating or "cbs_code" in data else None,
+        province=fields.text("province", required=creating, max_length=40) if creating or "province" in data else None,
         population=fields.integer("population", required=creating) if creating or "population" in data else None,
         population_date=fields.date("population_date", required=creating or "population" in data)
-        if creating or "population" in data or "population_date" in data else None,
+        if creating or "population" in data or "population_date" in data
+        else None,
         population_source=fields.text("population_source", required=False, max_length=120),
         joined_on=fields.date("joined_on", required=False) if creating else None,
     )

@@ -151,8 +151,9 @@ class Fields:
     def check(self) -> None:
         if self.errors:
             first = next(iter(self.errors.values()))[0]
-            raise ValidationFailed(first if len(self.errors) == 1 else _("Some fields are missing or invalid."),
-                                   fields=self.errors)
+            raise ValidationFailed(
+                first if len(self.errors) == 1 else _("Some fields are missing or invalid."), fields=self.errors
+            )
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -22,8 +22,12 @@ def network_json(day: dt.date) -> dict:
         "min_population": network.min_population,
         "naming_rule": {"at_members": network.rename_at_members, "name": network.rename_to},
         "names": [
-            {"name": n.name, "valid_from": n.valid_from.isoformat() if n.valid_from else None, "reason": n.reason,
-             "poll_id": n.poll_id}
+            {
+                "name": n.name,
+                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
+                "reason": n.reason,
+                "poll_id": n.poll_id,
+            }
             for n in members.name_history(network)
         ],
     }

@@ -29,8 +29,9 @@ def slug(name: str) -> str:
     return "".join(ch for ch in cleaned if ch.isalnum() or ch == "-").strip("-")
 
 
-def load_demo(password_for: Callable[[str], str] = lambda email: secrets.token_urlsafe(9),
-              with_network_day: bool = True) -> list[tuple[str, str, str]]:
+def load_demo(
+    password_for: Callable[[str], str] = lambda email: secrets.token_urlsafe(9), with_network_day: bool = True
+) -> list[tuple[str, str, str]]:
     """Fill an empty database with the 2017 network; return (email, password, roles) of each demo account."""
     from governance.accounts.models import Role
     from governance.accounts.services import create_user
@@ -43,9 +44,17 @@ def load_demo(password_for: Callable[[str], str] = lambda email: secrets.token_u
     ensure_network()
 
     def city_from(row: dict) -> City:
-        return create_city(None, CityInput(
-            name=row["name"], cbs_code=row["cbs_code"], province=row["province"], population=int(row["population"]),
-            population_date=dt.date.fromisoformat(row["population_date"]), population_source="CBS"))
+        return create_city(
+            None,
+            CityInput(
+                name=row["name"],
+                cbs_code=row["cbs_code"],
+                province=row["province"],
+                population=int(row["population"]),
+                population_date=dt.date.fromisoformat(row["population_date"]),
+                population_source="CBS",
+            ),
+        )
 
     members = []
     for row in _rows("g32-2017-members.csv"):
@@ -58,19 +67,30 @@ def load_demo(password_for: Callable[[str], str] = lambda email: secrets.token_u
 
     def account(email: str, name: str, roles: list[Role], city=None, function: str = "") -> None:
         password = password_for(email)
-        create_user(None, email, name, [r.value for r in roles], password, city_id=getattr(city, "id", None),
-                    function=function)
+        create_user(
+            None, email, name, [r.value for r in roles], password, city_id=getattr(city, "id", None), function=function
+        )
         logins.append((email, password, ", ".join(r.value for r in roles) + (f" ({city.name})" if city else "")))
 
     account("secretariaat@g32.example", "Gerard Hendriksma", [Role.SECRETARIAT], function="secretaris")
     account("voorzitter@g32.example", "Ferd Crone", [Role.CHAIR], function="voorzitter")
     account("db@g32.example", "Ina Adema", [Role.DAILY_BOARD], function="lid dagelijks bestuur")
     for city in sorted(members, key=lambda c: c.name):
-        account(f"bestuur.{slug(city.name)}@g32.example", f"AB-lid {city.name}", [Role.BOARD], city=city,
-                function="burgemeester")
+        account(
+            f"bestuur.{slug(city.name)}@g32.example",
+            f"AB-lid {city.name}",
+            [Role.BOARD],
+            city=city,
+            function="burgemeester",
+        )
     for city in applicants:
-        create_application(None, city.id, APPLICATION_RECEIVED, EFFECTIVE,
-                           f"{city.name} vraagt het lidmaatschap van het G32-stedennetwerk aan per 1 januari 2018.")
+        create_application(
+            None,
+            city.id,
+            APPLICATION_RECEIVED,
+            EFFECTIVE,
+            f"{city.name} vraagt het lidmaatschap van het G32-stedennetwerk aan per 1 januari 2018.",
+        )
     if with_network_day:
         try:
             from governance.meetings.demo import seed_network_day

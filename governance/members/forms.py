@@ -14,24 +14,31 @@ def province_choices():
 
 class PopulationFieldsMixin:
     population = IntegerField(_l("Population"), validators=[InputRequired(_l("Enter the number of inhabitants."))])
-    population_date = DateField(_l("Reference date"),
-                                validators=[InputRequired(_l("Enter the reference date of the population figure."))])
+    population_date = DateField(
+        _l("Reference date"), validators=[InputRequired(_l("Enter the reference date of the population figure."))]
+    )
     population_source = StringField(_l("Source"), default="CBS", validators=[Length(max=120)])
 
 
 class CityForm(FlaskForm, PopulationFieldsMixin):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the city's name.")), Length(max=120)])
-    cbs_code = StringField(_l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))])
-    province = SelectField(_l("Province"), choices=province_choices,
-                           validators=[DataRequired(_l("Choose the province."))])
+    cbs_code = StringField(
+        _l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))]
+    )
+    province = SelectField(
+        _l("Province"), choices=province_choices, validators=[DataRequired(_l("Choose the province."))]
+    )
     joined_on = DateField(_l("Member since (leave empty when the city is not a member)"), validators=[Optional()])
 
 
 class EditCityForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the city's name.")), Length(max=120)])
-    cbs_code = StringField(_l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))])
-    province = SelectField(_l("Province"), choices=province_choices,
-                           validators=[DataRequired(_l("Choose the province."))])
+    cbs_code = StringField(
+        _l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))]
+    )
+    province = SelectField(
+        _l("Province"), choices=province_choices, validators=[DataRequired(_l("Choose the province."))]
+    )
 
 
 class PopulationForm(FlaskForm, PopulationFieldsMixin):

@@ -25,9 +25,7 @@ class Network(db.Model):
     min_population: so.Mapped[int] = so.mapped_column(default=50_000)
     rename_at_members: so.Mapped[Optional[int]] = so.mapped_column(default=40)
     rename_to: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), default="G40")
-    default_majority: so.Mapped[Majority] = so.mapped_column(
-        enum_column(Majority, "majority"), default=Majority.SIMPLE
-    )
+    default_majority: so.Mapped[Majority] = so.mapped_column(enum_column(Majority, "majority"), default=Majority.SIMPLE)
 
     names: so.WriteOnlyMapped["NetworkName"] = so.relationship(back_populates="network")
 
@@ -114,9 +112,7 @@ class PopulationFigure(db.Model):
 
     city: so.Mapped[City] = so.relationship(back_populates="populations")
 
-    __table_args__ = (
-        sa.CheckConstraint("population >= 1 AND population <= 10000000", name="population_range"),
-    )
+    __table_args__ = (sa.CheckConstraint("population >= 1 AND population <= 10000000", name="population_range"),)
 
 
 class Membership(db.Model):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from governance import audit
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
-from governance.members.models import City, Majority, Membership, Network, NetworkName, PopulationFigure, CapChange
+from governance.members.models import CapChange, City, Majority, Membership, Network, NetworkName, PopulationFigure
 
 PROVINCES = (
     "Drenthe",
@@ -68,11 +68,17 @@ def ensure_network() -> tuple[Network, bool]:
     )
     db.session.add(network)
     db.session.flush()
-    db.session.add(NetworkName(network_id=network.id, name=config["NETWORK_NAME"], valid_from=None,
-                               reason="init-db"))
+    db.session.add(NetworkName(network_id=network.id, name=config["NETWORK_NAME"], valid_from=None, reason="init-db"))
     db.session.flush()
-    audit.record("network.created", network, None, name=config["NETWORK_NAME"], cap=network.cap,
-                 rename_at=network.rename_at_members, rename_to=network.rename_to)
+    audit.record(
+        "network.created",
+        network,
+        None,
+        name=config["NETWORK_NAME"],
+        cap=network.cap,
+        rename_at=network.rename_at_members,
+        rename_to=network.rename_to,
+    )
     return network, True
 
 
@@ -111,8 +117,15 @@ def change_cap(actor, network: Network, new_cap, decision) -> Network:
         )
     old = network.cap
     network.cap = new_cap
-    db.session.add(CapChange(network_id=network.id, old_cap=old, new_cap=new_cap, decision=decision.strip(),
-                             changed_by_id=getattr(actor, "id", None)))
+    db.session.add(
+        CapChange(
+            network_id=network.id,
+            old_cap=old,
+            new_cap=new_cap,
+            decision=decision.strip(),
+            changed_by_id=getattr(actor, "id", None),
+        )
+    )
     db.session.flush()
     audit.record("network.cap_changed", network, actor, old_cap=old, new_cap=new_cap, decision=decision.strip())
     return network
@@ -144,9 +157,7 @@ def members_on(day: dt.date) -> list[City]:
 
 
 def member_count_on(day: dt.date) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Membership.city_id))).where(_member_filter(day))
-    ) or 0
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(Membership.city_id))).where(_member_filter(day))) or 0
 
 
 def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> dict[int, PopulationFigure]:
@@ -193,10 +204,16 @@ def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> 
             application.decided_on is None or application.decided_on <= day
         ):
             continue
-        if application.status == ApplicationStatus.REJECTED and application.decided_on and application.decided_on <= day:
+        if (
+            application.status == ApplicationStatus.REJECTED
+            and application.decided_on
+            and application.decided_on <= day
+        ):
             continue
-        if application.status == ApplicationStatus.ADMITTED and (application.effective_on or application.decided_on
-                                                                   or day) <= day:
+        if (
+            application.status == ApplicationStatus.ADMITTED
+            and (application.effective_on or application.decided_on or day) <= day
+        ):
             continue
         return CityStatus.APPLICANT
     if any(m.left_on is not None and m.left_on <= day for m in city.memberships):
@@ -242,7 +259,7 @@ def _validate_city(data: CityInput, *, creating: bool, city: Optional[City] = No
             fail("name", _("Enter the city's name."))
         elif len(name) > NAME_MAX:
             fail("name", _("At most %(n)d characters.", n=NAME_MAX))
-        elif any(ch in name for ch in "<>\"\\") or any(ord(ch) < 32 for ch in name):
+        elif any(ch in name for ch in '<>"\\') or any(ord(ch) < 32 for ch in name):
             fail("name", _("A city's name cannot contain < > \" or \\."))
     if creating or data.cbs_code is not None:
         code = (data.cbs_code or "").strip().upper()
@@ -279,8 +296,11 @@ def _check_unique(name: Optional[str], code: Optional[str], exclude_id: Optional
     if name:
         other = db.session.scalars(sa.select(City).where(sa.func.lower(City.name) == name.lower())).first()
         if other is not None and other.id != exclude_id:
-            raise Conflict(_("There is already a city named %(name)s.", name=other.name), code="duplicate",
-                           fields={"name": [_("There is already a city named %(name)s.", name=other.name)]})
+            raise Conflict(
+                _("There is already a city named %(name)s.", name=other.name),
+                code="duplicate",
+                fields={"name": [_("There is already a city named %(name)s.", name=other.name)]},
+            )
     if code:
         other = db.session.scalars(sa.select(City).where(City.cbs_code == code)).first()
         if other is not None and other.id != exclude_id:
@@ -300,15 +320,28 @@ def create_city(actor, data: CityInput) -> City:
     city = City(name=name, cbs_code=code, province=data.province)
     db.session.add(city)
     db.session.flush()
-    figure = PopulationFigure(city_id=city.id, population=data.population, reference_date=data.population_date,
-                              source=(data.population_source or "CBS").strip() or "CBS")
+    figure = PopulationFigure(
+        city_id=city.id,
+        population=data.population,
+        reference_date=data.population_date,
+        source=(data.population_source or "CBS").strip() or "CBS",
+    )
     db.session.add(figure)
     if data.joined_on is not None:
         db.session.add(Membership(city_id=city.id, joined_on=data.joined_on))
     db.session.flush()
     db.session.refresh(city)
-    audit.record("city.created", city, actor, name=name, cbs_code=code, province=data.province,
-                 population=data.population, population_date=data.population_date, joined_on=data.joined_on)
+    audit.record(
+        "city.created",
+        city,
+        actor,
+        name=name,
+        cbs_code=code,
+        province=data.province,
+        population=data.population,
+        population_date=data.population_date,
+        joined_on=data.joined_on,
+    )
     return city
 
 
@@ -320,8 +353,11 @@ def update_city(actor, city: City, data: CityInput) -> City:
     changes = {}
     name = data.name.strip() if data.name is not None else None
     code = data.cbs_code.strip().upper() if data.cbs_code is not None else None
-    _check_unique(name if name and name != city.name else None, code if code and code != city.cbs_code else None,
-                  exclude_id=city.id)
+    _check_unique(
+        name if name and name != city.name else None,
+        code if code and code != city.cbs_code else None,
+        exclude_id=city.id,
+    )
     for field, value in (("name", name), ("cbs_code", code), ("province", data.province)):
         if value is not None and getattr(city, field) != value:
             changes[field] = [getattr(city, field), value]
@@ -340,13 +376,15 @@ def record_population(actor, city: City, population, reference_date, source=None
     _validate_population(population, reference_date, source, lambda f, m: errors.setdefault(f, []).append(m))
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    figure = PopulationFigure(city_id=city.id, population=population, reference_date=reference_date,
-                              source=(source or "CBS").strip() or "CBS")
+    figure = PopulationFigure(
+        city_id=city.id, population=population, reference_date=reference_date, source=(source or "CBS").strip() or "CBS"
+    )
     db.session.add(figure)
     db.session.flush()
     db.session.refresh(city)
-    audit.record("population.recorded", city, actor, population=population, reference_date=reference_date,
-                 source=figure.source)
+    audit.record(
+        "population.recorded", city, actor, population=population, reference_date=reference_date, source=figure.source
+    )
     return figure
 
 
@@ -359,8 +397,9 @@ def add_membership(actor, city: City, joined_on: Optional[dt.date], application=
     db.session.add(membership)
     db.session.flush()
     db.session.refresh(city)
-    audit.record("membership.started", city, actor, joined_on=joined_on,
-                 application_id=getattr(application, "id", None))
+    audit.record(
+        "membership.started", city, actor, joined_on=joined_on, application_id=getattr(application, "id", None)
+    )
     return membership
 
 

@@ -44,8 +44,12 @@ def city_list():
     rows = members.cities_with_status(None if status == "all" else status, day)
     figures = members.population_by_city_on(day, {city.id for city, _s in rows})
     table = [
-        {"city": city, "status": city_status, "figure": figures.get(city.id),
-         "membership": city.membership_on(day) or (city.memberships[-1] if city.memberships else None)}
+        {
+            "city": city,
+            "status": city_status,
+            "figure": figures.get(city.id),
+            "membership": city.membership_on(day) or (city.memberships[-1] if city.memberships else None),
+        }
         for city, city_status in rows
     ]
     if sort == "province":
@@ -57,8 +61,16 @@ def city_list():
     total = sum(r["figure"].population for r in table if r["figure"])
     network = members.get_network()
     return render_template(
-        "members/list.html", rows=table, total=total, day=day, status=status, sort=sort, descending=descending,
-        date_problem=date_problem, network_name_on=members.name_on(network, day), statuses=members.CityStatus.ALL,
+        "members/list.html",
+        rows=table,
+        total=total,
+        day=day,
+        status=status,
+        sort=sort,
+        descending=descending,
+        date_problem=date_problem,
+        network_name_on=members.name_on(network, day),
+        statuses=members.CityStatus.ALL,
     )
 
 
@@ -68,10 +80,18 @@ def city_new():
     form = CityForm()
     if form.validate_on_submit():
         try:
-            city = members.create_city(current_user, members.CityInput(
-                name=form.name.data, cbs_code=form.cbs_code.data, province=form.province.data,
-                population=form.population.data, population_date=form.population_date.data,
-                population_source=form.population_source.data, joined_on=form.joined_on.data))
+            city = members.create_city(
+                current_user,
+                members.CityInput(
+                    name=form.name.data,
+                    cbs_code=form.cbs_code.data,
+                    province=form.province.data,
+                    population=form.population.data,
+                    population_date=form.population_date.data,
+                    population_source=form.population_source.data,
+                    joined_on=form.joined_on.data,
+                ),
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -88,8 +108,12 @@ def city_new():
 def city_detail(city_id):
     city = db.get_or_404(members.City, city_id)
     today = dt.date.today()
-    return render_template("members/city.html", city=city, status=members.status_on(city, today),
-                           population_form=PopulationForm(formdata=None))
+    return render_template(
+        "members/city.html",
+        city=city,
+        status=members.status_on(city, today),
+        population_form=PopulationForm(formdata=None),
+    )
 
 
 @bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])
@@ -99,8 +123,11 @@ def city_edit(city_id):
     form = EditCityForm(obj=city)
     if form.validate_on_submit():
         try:
-            members.update_city(current_user, city, members.CityInput(
-                name=form.name.data, cbs_code=form.cbs_code.data, province=form.province.data))
+            members.update_city(
+                current_user,
+                city,
+                members.CityInput(name=form.name.data, cbs_code=form.cbs_code.data, province=form.province.data),
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -119,8 +146,9 @@ def population_new(city_id):
     form = PopulationForm()
     if form.validate_on_submit():
         try:
-            members.record_population(current_user, city, form.population.data, form.population_date.data,
-                                      form.population_source.data)
+            members.record_population(
+                current_user, city, form.population.data, form.population_date.data, form.population_source.data
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -129,5 +157,6 @@ def population_new(city_id):
             flash(_("The population figure for %(name)s has been recorded.", name=city.name), "success")
             return redirect(url_for("members.city_detail", city_id=city.id))
     db.session.refresh(city)
-    return render_template("members/city.html", city=city, status=members.status_on(city, dt.date.today()),
-                           population_form=form), 422
+    return render_template(
+        "members/city.html", city=city, status=members.status_on(city, dt.date.today()), population_form=form
+    ), 422

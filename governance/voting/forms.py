@@ -9,9 +9,12 @@ from wtforms.validators import DataRequired, Length
 class MotionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the motion a title.")), Length(max=200)])
     description = TextAreaField(_l("Proposal"), validators=[Length(max=10_000)])
-    majority = SelectField(_l("Majority required"), choices=[
-        ("simple", _l("Simple: more votes for than against")),
-        ("absolute", _l("Absolute: more than half of all votes cast")),
-        ("two_thirds", _l("Two thirds of the votes for and against")),
-    ])
+    majority = SelectField(
+        _l("Majority required"),
+        choices=[
+            ("simple", _l("Simple: more votes for than against")),
+            ("absolute", _l("Absolute: more than half of all votes cast")),
+            ("two_thirds", _l("Two thirds of the votes for and against")),
+        ],
+    )
     secret = BooleanField(_l("Secret ballot (who voted is recorded apart from how)"))

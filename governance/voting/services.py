@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -49,8 +48,9 @@ def list_polls(state: Optional[str] = None) -> list[Poll]:
 # -- creating and opening ------------------------------------------------------------------
 
 
-def create_poll(actor, *, application_id=None, title=None, description="", secret=None, majority=None,
-                previous_poll_id=None) -> Poll:
+def create_poll(
+    actor, *, application_id=None, title=None, description="", secret=None, majority=None, previous_poll_id=None
+) -> Poll:
     """A draft poll: an admission vote on an application, or a motion with a title."""
     network = members.get_network()
     errors: dict[str, list[str]] = {}
@@ -96,35 +96,65 @@ def create_poll(actor, *, application_id=None, title=None, description="", secre
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
     if application is not None:
-        reopening = previous is not None and previous.application_id == application.id \
+        reopening = (
+            previous is not None
+            and previous.application_id == application.id
             and application.status == ApplicationStatus.REJECTED
+        )
         if application.status != ApplicationStatus.RECEIVED and not reopening:
-            raise Conflict(_("The application of %(name)s is %(status)s; no vote can be put on it.",
-                             name=application.city.name, status=status_label(application.status)))
+            raise Conflict(
+                _(
+                    "The application of %(name)s is %(status)s; no vote can be put on it.",
+                    name=application.city.name,
+                    status=status_label(application.status),
+                )
+            )
         pending = db.session.scalars(
             sa.select(Poll).where(Poll.application_id == application.id, Poll.state != PollState.CLOSED)
         ).first()
         if pending is not None:
-            raise Conflict(_("There is already a vote on this application (number %(id)s).", id=pending.id),
-                           code="duplicate")
+            raise Conflict(
+                _("There is already a vote on this application (number %(id)s).", id=pending.id), code="duplicate"
+            )
         if reopening:
             application.status = ApplicationStatus.RECEIVED
             application.decided_on = None
             audit.record("application.revote", application, actor, previous_poll_id=previous.id)
         with force_locale("nl"):
             default_title = _("Admission of %(name)s as a member", name=application.city.name)
-        poll = Poll(kind=PollKind.ADMISSION, title=(title or "").strip() or default_title,
-                    description=description.strip(), secret=False, majority=majority_value,
-                    application_id=application.id, previous_poll_id=getattr(previous, "id", None),
-                    created_by_id=getattr(actor, "id", None))
+        poll = Poll(
+            kind=PollKind.ADMISSION,
+            title=(title or "").strip() or default_title,
+            description=description.strip(),
+            secret=False,
+            majority=majority_value,
+            application_id=application.id,
+            previous_poll_id=getattr(previous, "id", None),
+            created_by_id=getattr(actor, "id", None),
+        )
     else:
-        poll = Poll(kind=PollKind.MOTION, title=title.strip(), description=description.strip(),
-                    secret=bool(secret), majority=majority_value, previous_poll_id=getattr(previous, "id", None),
-                    created_by_id=getattr(actor, "id", None))
+        poll = Poll(
+            kind=PollKind.MOTION,
+            title=title.strip(),
+            description=description.strip(),
+            secret=bool(secret),
+            majority=majority_value,
+            previous_poll_id=getattr(previous, "id", None),
+            created_by_id=getattr(actor, "id", None),
+        )
     db.session.add(poll)
     db.session.flush()
-    audit.record("poll.created", poll, actor, kind=poll.kind, title=poll.title, secret=poll.secret,
-                 majority=poll.majority, application_id=poll.application_id, previous_poll_id=poll.previous_poll_id)
+    audit.record(
+        "poll.created",
+        poll,
+        actor,
+        kind=poll.kind,
+        title=poll.title,
+        secret=poll.secret,
+        majority=poll.majority,
+        application_id=poll.application_id,
+        previous_poll_id=poll.previous_poll_id,
+    )
     return poll
 
 
@@ -149,11 +179,18 @@ def open_poll(actor, poll: Poll) -> Poll:
     application = poll.application
     if application is not None:
         if application.status != ApplicationStatus.RECEIVED:
-            raise Conflict(_("The application of %(name)s is %(status)s; its vote cannot open.",
-                             name=application.city.name, status=status_label(application.status)))
+            raise Conflict(
+                _(
+                    "The application of %(name)s is %(status)s; its vote cannot open.",
+                    name=application.city.name,
+                    status=status_label(application.status),
+                )
+            )
         if admissions.seats_left(network, today) < 1:
-            raise Conflict(_("No seat is left under the cap of %(cap)d: this admission vote cannot open.",
-                             cap=network.cap), code="cap_reached")
+            raise Conflict(
+                _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
+                code="cap_reached",
+            )
     eligible = sorted(members.member_ids_on(today) - ({application.city_id} if application else set()))
     if not eligible:
         raise Conflict(_("There are no member cities to vote."))
@@ -176,8 +213,9 @@ def _eligible_city_for(user: User, poll: Poll) -> Optional[int]:
     if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
         return None
     listed = db.session.scalar(
-        sa.select(PollEligibleCity.city_id).where(PollEligibleCity.poll_id == poll.id,
-                                                  PollEligibleCity.city_id == user.city_id)
+        sa.select(PollEligibleCity.city_id).where(
+            PollEligibleCity.poll_id == poll.id, PollEligibleCity.city_id == user.city_id
+        )
     )
     return listed
 
@@ -198,8 +236,10 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
     if city_id is None:
         if user is None or not user.has_role(Role.BOARD):
             raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
-        raise Forbidden(_("%(city)s is not among the cities that vote in this poll.",
-                          city=user.city.name if user.city else "?"), code="not_eligible")
+        raise Forbidden(
+            _("%(city)s is not among the cities that vote in this poll.", city=user.city.name if user.city else "?"),
+            code="not_eligible",
+        )
     try:
         choice_value = Choice(choice)
     except ValueError:
@@ -216,15 +256,21 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
     except IntegrityError:
         # Another board member of the same city got there first, a moment ago.
         raise _already_voted(poll, city_id, db.session.get(PollVoter, (poll.id, city_id))) from None
-    ballot = Ballot(id=secrets.token_hex(16), poll_id=poll.id, choice=choice_value, receipt=receipt,
-                    city_id=None if poll.secret else city_id)
+    ballot = Ballot(
+        id=secrets.token_hex(16),
+        poll_id=poll.id,
+        choice=choice_value,
+        receipt=receipt,
+        city_id=None if poll.secret else city_id,
+    )
     db.session.add(ballot)
     db.session.flush()
     if poll.secret:
         audit.record("vote.cast", poll, user, city_id=city_id)
     else:
-        audit.record("vote.cast", poll, user, city_id=city_id, choice=choice_value, ballot_id=ballot.id,
-                     receipt=receipt)
+        audit.record(
+            "vote.cast", poll, user, city_id=city_id, choice=choice_value, ballot_id=ballot.id, receipt=receipt
+        )
     return receipt
 
 
@@ -309,11 +355,14 @@ def close_poll(actor, poll_id: int) -> Poll:
     quorum_met, adopted, reason = decide(tally, poll.majority)
     votes = None
     if not poll.secret:
-        names = dict(db.session.execute(
-            sa.select(City.id, City.name).where(City.id.in_([r.city_id for r in rows]))).all())
+        names = dict(
+            db.session.execute(sa.select(City.id, City.name).where(City.id.in_([r.city_id for r in rows]))).all()
+        )
         votes = sorted(
-            ({"city_id": r.city_id, "city": names.get(r.city_id), "choice": r.choice.value, "receipt": r.receipt}
-             for r in rows),
+            (
+                {"city_id": r.city_id, "city": names.get(r.city_id), "choice": r.choice.value, "receipt": r.receipt}
+                for r in rows
+            ),
             key=lambda v: (v["city"] or "").casefold(),
         )
     result = {
@@ -331,9 +380,19 @@ def close_poll(actor, poll_id: int) -> Poll:
     }
     poll.result_json = audit.canonical(result)
     db.session.flush()
-    audit.record("poll.closed", poll, actor, yes=tally.yes, no=tally.no, abstain=tally.abstain, cast=tally.cast,
-                 eligible=tally.eligible, outcome=result["outcome"], reason=reason,
-                 ballots=ballot_digest((r.id, r.choice.value) for r in rows))
+    audit.record(
+        "poll.closed",
+        poll,
+        actor,
+        yes=tally.yes,
+        no=tally.no,
+        abstain=tally.abstain,
+        cast=tally.cast,
+        eligible=tally.eligible,
+        outcome=result["outcome"],
+        reason=reason,
+        ballots=ballot_digest((r.id, r.choice.value) for r in rows),
+    )
     if poll.application is not None:
         admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
     return poll
@@ -358,10 +417,13 @@ def cast_count(poll: Poll) -> int:
 
 def turnout(poll: Poll) -> Turnout:
     """Which cities may vote and which have (never how)."""
-    eligible = list(db.session.scalars(
-        sa.select(City).join(PollEligibleCity, PollEligibleCity.city_id == City.id)
-        .where(PollEligibleCity.poll_id == poll.id)
-    ))
+    eligible = list(
+        db.session.scalars(
+            sa.select(City)
+            .join(PollEligibleCity, PollEligibleCity.city_id == City.id)
+            .where(PollEligibleCity.poll_id == poll.id)
+        )
+    )
     eligible.sort(key=members.sort_key)
     voted = {v.city_id: v for v in db.session.scalars(sa.select(PollVoter).where(PollVoter.poll_id == poll.id))}
     return Turnout(eligible, voted)
@@ -371,11 +433,14 @@ def open_polls_for(user: User) -> list[Poll]:
     """The open polls in which the user's city may vote."""
     if user.city_id is None or not user.has_role(Role.BOARD):
         return []
-    return list(db.session.scalars(
-        sa.select(Poll).join(PollEligibleCity, PollEligibleCity.poll_id == Poll.id)
-        .where(PollEligibleCity.city_id == user.city_id, Poll.state == PollState.OPEN)
-        .order_by(Poll.opened_at, Poll.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Poll)
+            .join(PollEligibleCity, PollEligibleCity.poll_id == Poll.id)
+            .where(PollEligibleCity.city_id == user.city_id, Poll.state == PollState.OPEN)
+            .order_by(Poll.opened_at, Poll.id)
+        )
+    )
 
 
 def poll_json(poll: Poll) -> dict:
@@ -433,8 +498,11 @@ def check_ballots_against_chain(entries) -> "list[str]":
             problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} is not in the audit chain")
             continue
         entry, data = recorded
-        if data.get("choice") != ballot.choice.value or data.get("city_id") != ballot.city_id \
-                or data.get("receipt") != ballot.receipt:
+        if (
+            data.get("choice") != ballot.choice.value
+            or data.get("city_id") != ballot.city_id
+            or data.get("receipt") != ballot.receipt
+        ):
             problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} does not match audit entry {entry.id}")
     for poll_id, state in db.session.execute(sa.select(Poll.id, Poll.state)).all():
         if state != PollState.CLOSED:

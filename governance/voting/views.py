@@ -22,12 +22,19 @@ def choice_label(choice: str) -> str:
 
 def reason_sentence(result: dict) -> str:
     """The outcome in a sentence: "Adopted: 30 for, 5 against, 3 abstentions; quorum met, 38 of 38 cities"."""
-    counts = _("%(yes)d for, %(no)d against, %(abstain)d abstentions", yes=result["yes"], no=result["no"],
-               abstain=result["abstain"])
+    counts = _(
+        "%(yes)d for, %(no)d against, %(abstain)d abstentions",
+        yes=result["yes"],
+        no=result["no"],
+        abstain=result["abstain"],
+    )
     turnout = _("%(cast)d of %(eligible)d cities", cast=result["cast"], eligible=result["eligible"])
     if not result["quorum_met"]:
-        return _("Not adopted: no quorum (%(turnout)s voted; more than half is needed). %(counts)s.",
-                 turnout=turnout, counts=counts)
+        return _(
+            "Not adopted: no quorum (%(turnout)s voted; more than half is needed). %(counts)s.",
+            turnout=turnout,
+            counts=counts,
+        )
     if result["reason"] == "tie":
         return _("Not adopted: tie. %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
     if result["outcome"] == "adopted":
@@ -50,8 +57,12 @@ def percentages(result: dict) -> dict[str, str]:
 
 @bp.app_context_processor
 def voting_helpers():
-    return {"choice_label": choice_label, "reason_sentence": reason_sentence, "majority_label": majority_label,
-            "result_percentages": percentages}
+    return {
+        "choice_label": choice_label,
+        "reason_sentence": reason_sentence,
+        "majority_label": majority_label,
+        "result_percentages": percentages,
+    }
 
 
 @bp.route("/polls")
@@ -60,10 +71,14 @@ def poll_list():
     my_polls = voting.open_polls_for(current_user)
     voted = {p.id: voting.vote_of_city(p, current_user.city_id) for p in my_polls}
     sees_all = current_user.has_role(Role.SECRETARIAT, Role.CHAIR)
-    return render_template("voting/list.html", my_polls=my_polls, voted=voted,
-                           polls=voting.list_polls() if sees_all else [],
-                           closed=[p for p in voting.list_polls("closed")],
-                           form=MotionForm(formdata=None) if sees_all else None)
+    return render_template(
+        "voting/list.html",
+        my_polls=my_polls,
+        voted=voted,
+        polls=voting.list_polls() if sees_all else [],
+        closed=[p for p in voting.list_polls("closed")],
+        form=MotionForm(formdata=None) if sees_all else None,
+    )
 
 
 @bp.route("/polls/new", methods=["POST"])
@@ -83,8 +98,13 @@ def poll_create():
     form = MotionForm()
     if form.validate_on_submit():
         try:
-            poll = voting.create_poll(current_user, title=form.title.data, description=form.description.data or "",
-                                      secret=form.secret.data, majority=form.majority.data)
+            poll = voting.create_poll(
+                current_user,
+                title=form.title.data,
+                description=form.description.data or "",
+                secret=form.secret.data,
+                majority=form.majority.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form.title.errors = list(form.title.errors) + [error.message]
@@ -92,8 +112,14 @@ def poll_create():
             db.session.commit()
             flash(_("The vote has been prepared; the chair opens it at the meeting."), "success")
             return redirect(url_for("voting.poll_detail", poll_id=poll.id))
-    return render_template("voting/list.html", my_polls=[], voted={}, polls=voting.list_polls(),
-                           closed=voting.list_polls("closed"), form=form), 422
+    return render_template(
+        "voting/list.html",
+        my_polls=[],
+        voted={},
+        polls=voting.list_polls(),
+        closed=voting.list_polls("closed"),
+        form=form,
+    ), 422
 
 
 @bp.route("/polls/<int:poll_id>")
@@ -106,9 +132,17 @@ def poll_detail(poll_id):
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
     receipt = session.pop(f"receipt-{poll.id}", None)
     turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
-    return render_template("voting/detail.html", poll=poll, is_voter=is_voter, own_vote=own_vote, receipt=receipt,
-                           turnout=turnout, result=poll.result, choices=list(Choice),
-                           voter_name=_voter_name(own_vote))
+    return render_template(
+        "voting/detail.html",
+        poll=poll,
+        is_voter=is_voter,
+        own_vote=own_vote,
+        receipt=receipt,
+        turnout=turnout,
+        result=poll.result,
+        choices=list(Choice),
+        voter_name=_voter_name(own_vote),
+    )
 
 
 def _voter_name(own_vote):
@@ -180,11 +214,14 @@ def poll_close(poll_id):
 def poll_turnout(poll_id):
     poll = voting.get_poll(poll_id)
     turnout = voting.turnout(poll)
-    return jsonify({
-        "state": poll.state.value,
-        "cast": turnout.cast_count,
-        "eligible": len(turnout.eligible),
-        "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
-        "text": _("%(cast)d of %(eligible)d cities have voted", cast=turnout.cast_count,
-                  eligible=len(turnout.eligible)),
-    })
+    return jsonify(
+        {
+            "state": poll.state.value,
+            "cast": turnout.cast_count,
+            "eligible": len(turnout.eligible),
+            "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
+            "text": _(
+                "%(cast)d of %(eligible)d cities have voted", cast=turnout.cast_count, eligible=len(turnout.eligible)
+            ),
+        }
+    )
