@@ -294,6 +294,8 @@ def test_the_etag_is_the_same_for_a_second_app_on_the_same_database(chart, app):
         ("on=30-11-2017", "on"),
         ("on=yesterday", "on"),
         ("on=2017-11-30T00:00", "on"),
+        ("on=0001-01-01", "on"),
+        ("on=9999-12-31", "on"),
         ("format=gif", "format"),
         ("format=svg%20", None),  # trailing space is forgiven
         ("format=pdf", "format"),

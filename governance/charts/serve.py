@@ -20,6 +20,7 @@ from governance.errors import ValidationFailed
 FORMATS = ("svg", "png", "csv")
 MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
 DPI_MIN, DPI_MAX, DPI_DEFAULT = 50, 600, 100
+FIRST_DAY, LAST_DAY = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -44,6 +45,10 @@ def parse_options(on: Optional[str], fmt: Optional[str], dpi: Optional[str], *,
                 parsed = None
         if parsed is None:
             errors["on"] = [_("'%(value)s' is not a date as YYYY-MM-DD.", value=on[:40])]
+        elif not FIRST_DAY <= parsed <= LAST_DAY:
+            # Chart axes reach a little before and after the day; the calendar's ends would overflow.
+            errors["on"] = [_("The date must lie between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
+                              last=LAST_DAY.isoformat())]
         else:
             day = parsed
     chosen = default_format if fmt in (None, "") else fmt.strip().lower()
