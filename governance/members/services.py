@@ -292,6 +292,16 @@ def _validate_population(population, reference_date, source, fail) -> None:
         fail("population_source", _("At most %(n)d characters.", n=120))
 
 
+def city_problems(data: CityInput) -> dict[str, list[str]]:
+    """Every rule a new city breaks, without raising: lets a form show them all at once."""
+    errors = _validate_city(data, creating=True)
+    if data.population is None:
+        errors.pop("population", None)  # the form says what is wrong with a value it could not read
+    if data.population_date is None:
+        errors.pop("population_date", None)
+    return errors
+
+
 def _check_unique(name: Optional[str], code: Optional[str], exclude_id: Optional[int] = None) -> None:
     if name:
         other = db.session.scalars(sa.select(City).where(sa.func.lower(City.name) == name.lower())).first()

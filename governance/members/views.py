@@ -99,6 +99,21 @@ def city_new():
             db.session.commit()
             flash(_("%(name)s has been added.", name=city.name), "success")
             return redirect(url_for("members.city_detail", city_id=city.id))
+    elif request.method == "POST":
+        # Show the registry's rules next to the form's own, so one round trip reveals every problem.
+        problems = members.city_problems(
+            members.CityInput(
+                name=form.name.data,
+                cbs_code=form.cbs_code.data,
+                province=form.province.data,
+                population=form.population.data if not form.population.errors else None,
+                population_date=form.population_date.data if not form.population_date.errors else None,
+            )
+        )
+        for field, messages in problems.items():
+            target = getattr(form, field)
+            if not target.errors:
+                target.errors = list(target.errors) + messages
     status = 422 if request.method == "POST" else 200
     return render_template("members/city_form.html", form=form, city=None), status
 
