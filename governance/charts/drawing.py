@@ -169,15 +169,15 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
     if admitted_days:
         at = {p.day: p.members for p in d.points}
         ax.plot(admitted_days, [at.get(day, d.founding) for day in admitted_days], linestyle="none",
-                marker="o", markersize=5, color=ORANGE, markeredgecolor=BLACK, markeredgewidth=0.6,
+                marker="o", markersize=5 if len(admitted_days) <= 40 else 3, color=ORANGE, markeredgecolor=BLACK, markeredgewidth=0.6,
                 label=texts.legend["admission"])
         # Name the cities of the latest admission (the table under the chart names them all).
         last = admitted_days[-1]
         names = ", ".join(a.label for a in d.admissions if a.day == last)
         if len(names) > 48:
             names = names[:46] + "…"
-        ax.annotate(names, (last, at.get(last, d.founding)), xytext=(6, -14), textcoords="offset points",
-                    ha="left", va="top", fontsize=BASE_FONT - 1, color="#333333")
+        ax.annotate(names, (last, at.get(last, d.founding)), xytext=(-8, 6), textcoords="offset points",
+                    ha="right", va="bottom", fontsize=BASE_FONT - 1, color="#333333")
 
     top = max(max(counts), d.cap, d.founding) * 1.18 + 1
     for rename in d.renames:
