@@ -222,3 +222,33 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     assert "adopted" in sec.inner_text("#agenda")
     shot(sec, "5-agenda-adopted")
     assert browser_errors.csp_violations() == []
+
+
+@pytest.mark.parametrize("path, who", [
+    ("/meetings/", "secretariaat@g32.example"),
+    ("/meetings/{id}", "secretariaat@g32.example"),
+    ("/meetings/{id}/edit", "secretariaat@g32.example"),
+    ("/meetings/{id}/items/new", "secretariaat@g32.example"),
+    ("/meetings/{id}/invitations", "secretariaat@g32.example"),
+    ("/meetings/{id}/attendance", "secretariaat@g32.example"),
+    ("/meetings/{id}/registrations/new", "secretariaat@g32.example"),
+    ("/meetings/{id}/documents/new", "secretariaat@g32.example"),
+    ("/meetings/{id}/agenda/new", "secretariaat@g32.example"),
+    ("/meetings/{id}", "bestuur.lelystad@g32.example"),
+    ("/meetings/{id}/register", "bestuur.lelystad@g32.example"),
+])
+def test_network_day_pages_of_the_demo_are_accessible(app, demo, new_context, log_in, axe, browser_errors,
+                                                      screenshot, path, who):
+    from governance.meetings.demo import seed_network_day
+
+    with app.app_context():
+        meeting_id = seed_network_day(None).id
+        db.session.commit()
+    page = new_context(axe=True).new_page()  # Dutch, the default language
+    log_in(page, who)
+    response = page.goto(path.format(id=meeting_id))
+    assert response.status == 200
+    assert "Bestuurlijke netwerkdag" in page.content()
+    axe(page, path)
+    assert browser_errors.csp_violations() == []
+    screenshot(page, "meetings" + re.sub(r"\W+", "-", path.format(id="day")).rstrip("-") + "-" + who.split("@")[0])
