@@ -470,3 +470,22 @@ def test_demo_network_day(app):
         titles = [a.title for a in services.agenda(meeting)]
         assert "Goedkeuring begroting 2018" in titles
         assert seed_network_day(None).id == meeting.id  # running it again adds nothing
+
+
+def test_demo_network_day_on_the_2017_network(app, demo):
+    from governance.meetings.demo import seed_network_day
+    from governance.voting.models import PollKind, PollState
+
+    with app.app_context():
+        meeting = seed_network_day(None)
+        db.session.commit()
+        points = services.agenda(meeting)
+        assert [p.title for p in points] == ["Lidmaatschap Assen", "Lidmaatschap Hilversum",
+                                             "Goedkeuring begroting 2018", "Terugkoppeling dagelijks bestuur"]
+        assert [p.poll.kind for p in points[:3]] == [PollKind.ADMISSION, PollKind.ADMISSION, PollKind.MOTION]
+        assert all(p.poll.state == PollState.DRAFT for p in points[:3])
+        budget = points[2].document_version
+        assert budget.document.title == "Begroting 2018" and budget.document.publish_on == dt.date(2017, 11, 20)
+        # 38 member cities on the day, none of which has answered yet.
+        assert len(services.attendance(meeting).unanswered) == 38
+        assert services.network_name_on(meeting.date) == "G32"
