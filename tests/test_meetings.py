@@ -489,3 +489,29 @@ def test_demo_network_day_on_the_2017_network(app, demo):
         # 38 member cities on the day, none of which has answered yet.
         assert len(services.attendance(meeting).unanswered) == 38
         assert services.network_name_on(meeting.date) == "G32"
+
+
+def test_secretariat_edits_and_removes_programme_items(app, client, people, day):
+    people.login(client, day["sec"])
+    a, b, _ = day["items"]
+    form = client.get(f"/meetings/{day['meeting']}/items/{b}/edit").get_data(as_text=True)
+    assert 'value="10:00"' in form and 'value="Jeugd"' in form
+    r = client.post(f"/meetings/{day['meeting']}/items/{b}/edit", data={
+        "start": "11:15", "end": "12:15", "kind": "theme_group", "title": "Jeugd", "room": "Zaal 1", "capacity": ""})
+    assert r.status_code == 302
+    with app.app_context():
+        item = services.get_item(db.session.get(Meeting, day["meeting"]), b)
+        assert (services.format_time(item.starts_at), item.kind.value, item.room) == ("11:15", "theme_group", "Zaal 1")
+        services.register(None, item.meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [a]))
+        db.session.commit()
+    # An item people registered for stays; an empty one can go.
+    page = client.post(f"/meetings/{day['meeting']}/items/{a}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "cannot be removed" in page
+    client.post(f"/meetings/{day['meeting']}/items/{b}/delete")
+    with app.app_context():
+        assert [i.id for i in db.session.get(Meeting, day["meeting"]).items] == [a, day["items"][2]]
+    r = client.post(f"/meetings/{day['meeting']}/edit", data={"title": "Netwerkdag Lelystad", "date": "2017-11-30",
+                                                            "place": "Stadhuisplein 2, Lelystad"})
+    assert r.status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, day["meeting"]).title == "Netwerkdag Lelystad"
