@@ -123,9 +123,26 @@ def time_page(client, path: str) -> dict:
             "requests": REQUESTS, "bytes": len(response.get_data())}
 
 
+def profile_page(client, path: str) -> str:
+    """cProfile (CPU time) over REQUESTS requests of one page: the top functions by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(REQUESTS):
+        client.get(path).get_data()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+    return out.getvalue()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Pages at size: 400 cities through the test client.")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile (CPU time) of each page's timed requests")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-pages-")
     report: dict = {"cities": CITIES, "pages": []}
@@ -151,9 +168,13 @@ def main() -> int:
                 entry = {"name": name, "path": None, "skipped": f"no page yet (none of {', '.join(endpoints)})"}
             else:
                 entry = {"name": name, "path": path, **time_page(client, path)}
+                if args.profile and "median_ms" in entry:
+                    entry["profile"] = profile_page(client, path)
             report["pages"].append(entry)
             say(f"{name}: " + (f"{entry['median_ms']:.1f} ms median ({path})" if "median_ms" in entry
                                else f"skipped: {entry['skipped']}"))
+            if entry.get("profile"):
+                say(entry.pop("profile"))
     except Exception as e:  # noqa: BLE001 -- the load figures still print; this says why pages did not
         report["error"] = f"{type(e).__name__}: {e}"[:500]
         say(f"pages at size not measured: {report['error']}")

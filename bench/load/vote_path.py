@@ -154,9 +154,18 @@ def app_side(kind: str, count: int, tmp: str, profile: bool) -> dict:
         jobs = [(f"/api/v1/polls/{poll['id']}/votes", v["token"], {"choice": ("yes", "no", "abstain")[i % 3]})
                 for i, v in enumerate(voters)]
         result = measure(client, jobs, log, profile)
-        t = time.perf_counter()
+        close_profiler = cProfile.Profile(time.process_time) if profile else None
+        t, cpu = time.perf_counter(), time.process_time()
+        if close_profiler:
+            close_profiler.enable()
         closed = api("POST", f"/polls/{poll['id']}/close", chair_token)
+        if close_profiler:
+            close_profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(close_profiler, stream=out).sort_stats("cumulative").print_stats(30)
+            result["close_profile"] = out.getvalue()
         result["close_ms"] = 1000 * (time.perf_counter() - t)
+        result["close_cpu_ms"] = 1000 * (time.process_time() - cpu)
         result["cast"] = (closed.get("result") or {}).get("cast")
         with app.app_context():
             db.engine.dispose()
@@ -203,10 +212,13 @@ def main() -> int:
         for statement in side["statements"]:
             print(f"    {statement}")
     print(f"\napp / floor CPU per vote: {app['cpu_ms_per_vote'] / floor['cpu_ms_per_vote']:.1f}×; "
-          f"close: {app['close_ms']:.0f} ms for {app['cast']} ballots (test client)")
+          f"close: {app['close_ms']:.0f} ms ({app['close_cpu_ms']:.0f} ms CPU) for {app['cast']} ballots "
+          "(test client, with the JSON answer)")
     if app.get("profile"):
         print("\ncProfile of the app's votes, by cumulative time:\n")
         print(app["profile"])
+        print("\ncProfile of closing the poll (CPU time):\n")
+        print(app["close_profile"])
     return 0
 
 
