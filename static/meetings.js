@@ -3,7 +3,7 @@
   "use strict";
   var form = document.getElementById("registration-form");
   if (!form) { return; }
-  var sessions = document.getElementById("sessions");
+  var sessions = document.getElementById("items");
   function update() {
     var no = form.querySelector('input[name="attending"][value="no"]');
     var off = no && no.checked;

@@ -137,7 +137,11 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     guest.goto(link)
     assert "Ina Adema" in guest.inner_text("main")
     axe(guest, "the registration page")
+    # Not attending greys out the sessions (static/meetings.js); attending brings them back.
+    guest.check("input[name=attending][value=no]")
+    assert guest.locator("#items input[type=checkbox]").first.is_disabled()
     guest.check("input[name=attending][value=yes]")
+    assert guest.locator("#items input[type=checkbox]").first.is_enabled()
     guest.check("label:has-text('Mensen tussen wal en schip') >> xpath=preceding-sibling::input")
     guest.check("label:has-text('Jeugd en onderwijs') >> xpath=preceding-sibling::input")
     guest.fill("input[name=function]", "burgemeester")
