@@ -20,6 +20,7 @@ from governance.meetings.models import (
     PlaceStatus,
     Registration,
 )
+from governance.meetings.services import local_today
 
 
 def free_port() -> int:
@@ -41,11 +42,11 @@ class Inbox:
         return "250 OK"
 
 
-
 @pytest.fixture(autouse=True)
 def english(client):
     """Assertions read the English texts; Dutch is the default language."""
     client.set_cookie("lang", "en")
+
 
 @pytest.fixture
 def smtp():
@@ -86,15 +87,26 @@ def day(app, people):
     sec_id, sec_email = people.user("secretariat", name="Gerard Hendriksma")
     with app.app_context():
         meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
-        a = services.add_item(None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip",
-                                                                 room="Zaal 1", capacity=1))
-        b = services.add_item(None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Jeugd",
-                                                                 room="Zaal 2"))
-        c = services.add_item(None, meeting, services.ItemInput("15:30", "16:00", "general_board",
-                                                                 "Algemeen Bestuur", room="Raadzaal"))
+        a = services.add_item(
+            None,
+            meeting,
+            services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
+        )
+        b = services.add_item(
+            None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Jeugd", room="Zaal 2")
+        )
+        c = services.add_item(
+            None, meeting, services.ItemInput("15:30", "16:00", "general_board", "Algemeen Bestuur", room="Raadzaal")
+        )
         db.session.commit()
-        return {"meeting": meeting.id, "items": [a.id, b.id, c.id], "city": lelystad, "board": board_email,
-                "sec": sec_email, "sec_id": sec_id}
+        return {
+            "meeting": meeting.id,
+            "items": [a.id, b.id, c.id],
+            "city": lelystad,
+            "board": board_email,
+            "sec": sec_email,
+            "sec_id": sec_id,
+        }
 
 
 def link_from(message) -> str:
@@ -119,8 +131,10 @@ def test_invitation_is_sent_by_smtp_with_a_personal_link(app, client, people, da
     page = client.get(link.replace("http://localhost", ""))
     assert page.status_code == 200 and "Ina Adema" in page.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(sa.select(AuditEntry.action).where(
-            AuditEntry.action == "meeting.invitations_sent")) is not None
+        assert (
+            db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "meeting.invitations_sent"))
+            is not None
+        )
 
 
 def test_unreachable_mail_server_is_reported_and_nothing_is_recorded(app, client, people, day):
@@ -143,8 +157,10 @@ def _token(app, day):
 def test_registering_through_the_link(app, client, day):
     token = _token(app, day)
     a, b, c = day["items"]
-    r = client.post(f"/meetings/register/{token}", data={
-        "attending": "yes", "items": [str(a), str(c)], "name": "Ina Adema", "function": "burgemeester"})
+    r = client.post(
+        f"/meetings/register/{token}",
+        data={"attending": "yes", "items": [str(a), str(c)], "name": "Ina Adema", "function": "burgemeester"},
+    )
     assert r.status_code == 302
     page = client.get(f"/meetings/register/{token}").get_data(as_text=True)
     assert "Wal en schip" in page and "burgemeester" in page
@@ -152,7 +168,9 @@ def test_registering_through_the_link(app, client, day):
         registration = db.session.scalars(sa.select(Registration)).one()
         assert registration.city_id == day["city"] and registration.email == day["board"]
         assert {p.item_id: p.status for p in registration.places} == {
-            a: PlaceStatus.REGISTERED, c: PlaceStatus.REGISTERED}
+            a: PlaceStatus.REGISTERED,
+            c: PlaceStatus.REGISTERED,
+        }
     # Changing the answer: giving up a session, then not coming at all.
     client.post(f"/meetings/register/{token}", data={"attending": "yes", "items": [str(b)], "name": "Ina Adema"})
     client.post(f"/meetings/register/{token}", data={"attending": "no", "items": [str(b)], "name": "Ina Adema"})
@@ -166,23 +184,28 @@ def test_registering_through_the_link(app, client, day):
 def test_own_calendar_holds_the_day_and_the_chosen_sessions(app, client, day):
     token = _token(app, day)
     _, b, c = day["items"]
-    client.post(f"/meetings/register/{token}", data={"attending": "yes", "items": [str(b), str(c)],
-                                                       "name": "Ina Adema"})
+    client.post(
+        f"/meetings/register/{token}", data={"attending": "yes", "items": [str(b), str(c)], "name": "Ina Adema"}
+    )
     ics = client.get(f"/meetings/register/{token}/calendar.ics").get_data(as_text=True)
     assert ics.count("BEGIN:VEVENT") == 3
     assert "SUMMARY:Jeugd" in ics and "SUMMARY:Algemeen Bestuur" in ics and "Wal en schip" not in ics
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),   # signature changed
-    lambda t: "x" + t,                                               # payload changed
-    lambda t: "nonsense",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
+        lambda t: "x" + t,  # payload changed
+        lambda t: "nonsense",
+    ],
+)
 def test_tampered_link_is_refused_with_a_sentence_and_changes_nothing(app, client, day, mangle):
     token = _token(app, day)
     for method in ("get", "post"):
-        r = getattr(client, method)(f"/meetings/register/{mangle(token)}",
-                                    data={"attending": "yes", "name": "Inbreker"})
+        r = getattr(client, method)(
+            f"/meetings/register/{mangle(token)}", data={"attending": "yes", "name": "Inbreker"}
+        )
         assert r.status_code == 400
         assert "This registration link is not valid" in r.get_data(as_text=True)
     with app.app_context():
@@ -220,26 +243,32 @@ def test_a_place_given_up_moves_the_first_on_the_waiting_list_up(app, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
         first = services.register(None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [a]))
-        second = services.register(None, meeting, services.RegistrationInput("Twee", "", "twee@x.test", None, True,
-                                                                              [a]))
-        third = services.register(None, meeting, services.RegistrationInput("Drie", "", "drie@x.test", None, True,
-                                                                             [a]))
+        second = services.register(
+            None, meeting, services.RegistrationInput("Twee", "", "twee@x.test", None, True, [a])
+        )
+        third = services.register(None, meeting, services.RegistrationInput("Drie", "", "drie@x.test", None, True, [a]))
         assert [r.places[0].status for r in (first, second, third)] == [
-            PlaceStatus.REGISTERED, PlaceStatus.WAITLISTED, PlaceStatus.WAITLISTED]
-        services.update_registration(None, first, services.RegistrationInput("Een", "", "een@x.test", None, True,
-                                                                             []))
+            PlaceStatus.REGISTERED,
+            PlaceStatus.WAITLISTED,
+            PlaceStatus.WAITLISTED,
+        ]
+        services.update_registration(None, first, services.RegistrationInput("Een", "", "een@x.test", None, True, []))
         db.session.expire_all()
         assert second.places[0].status == PlaceStatus.REGISTERED
         assert third.places[0].status == PlaceStatus.WAITLISTED
         # A larger room takes the rest of the list.
         item = services.get_item(meeting, a)
-        services.update_item(None, item, services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip",
-                                                            room="Zaal 1", capacity=5))
+        services.update_item(
+            None, item, services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=5)
+        )
         db.session.expire_all()
         assert third.places[0].status == PlaceStatus.REGISTERED
         with pytest.raises(ValidationFailed) as error:
-            services.update_item(None, item, services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip",
-                                                                room="Zaal 1", capacity=1))
+            services.update_item(
+                None,
+                item,
+                services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
+            )
         assert "capacity" in error.value.fields
         db.session.rollback()
 
@@ -250,8 +279,13 @@ def test_a_place_given_up_moves_the_first_on_the_waiting_list_up(app, day):
 def test_attendance_page_and_exports(app, client, people, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        services.register(None, meeting, services.RegistrationInput(
-            "=HYPERLINK(\"x\")", "wethouder", "a@x.test", day["city"], True, [day["items"][1]]))
+        services.register(
+            None,
+            meeting,
+            services.RegistrationInput(
+                '=HYPERLINK("x")', "wethouder", "a@x.test", day["city"], True, [day["items"][1]]
+            ),
+        )
         db.session.commit()
     people.login(client, day["sec"])
     page = client.get(f"/meetings/{day['meeting']}/attendance").get_data(as_text=True)
@@ -262,7 +296,7 @@ def test_attendance_page_and_exports(app, client, people, day):
 
     lines = list(csv.reader(io.StringIO(csv_text), delimiter=";"))
     assert len(lines) == 2 and lines[1][2:6] == ["Lelystad", "a@x.test", "yes", "Jeugd"]
-    assert lines[1][0] == "'=HYPERLINK(\"x\")"  # never a live formula
+    assert lines[1][0] == '\'=HYPERLINK("x")'  # never a live formula
     xlsx = client.get(f"/meetings/{day['meeting']}/attendance.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -271,13 +305,29 @@ def test_attendance_page_and_exports(app, client, people, day):
 
 def test_on_behalf_registration_page(app, client, people, day):
     people.login(client, day["sec"])
-    r = client.post(f"/meetings/{day['meeting']}/registrations/new", data={
-        "name": "Henk Jansen", "function": "wethouder", "email": "henk@x.test", "city_id": str(day["city"]),
-        "attending": "yes", "items": [str(day["items"][0]), str(day["items"][1])]})
+    r = client.post(
+        f"/meetings/{day['meeting']}/registrations/new",
+        data={
+            "name": "Henk Jansen",
+            "function": "wethouder",
+            "email": "henk@x.test",
+            "city_id": str(day["city"]),
+            "attending": "yes",
+            "items": [str(day["items"][0]), str(day["items"][1])],
+        },
+    )
     assert r.status_code == 422 and "same time" in r.get_data(as_text=True)
-    r = client.post(f"/meetings/{day['meeting']}/registrations/new", data={
-        "name": "Henk Jansen", "function": "wethouder", "email": "henk@x.test", "city_id": str(day["city"]),
-        "attending": "yes", "items": [str(day["items"][0])]})
+    r = client.post(
+        f"/meetings/{day['meeting']}/registrations/new",
+        data={
+            "name": "Henk Jansen",
+            "function": "wethouder",
+            "email": "henk@x.test",
+            "city_id": str(day["city"]),
+            "attending": "yes",
+            "items": [str(day["items"][0])],
+        },
+    )
     assert r.status_code == 302
     with app.app_context():
         registration = db.session.scalars(sa.select(Registration)).one()
@@ -289,19 +339,28 @@ def test_secretariat_pages_are_closed_to_others(app, client, people, day, role):
     _, email = people.user(role, city_id=day["city"] if role == "board" else None)
     people.login(client, email)
     m = day["meeting"]
-    for path in (f"/meetings/{m}/badges.pdf", f"/meetings/{m}/invitations", f"/meetings/{m}/items/new",
-                 f"/meetings/{m}/documents/new", f"/meetings/{m}/registrations/new"):
+    for path in (
+        f"/meetings/{m}/badges.pdf",
+        f"/meetings/{m}/invitations",
+        f"/meetings/{m}/items/new",
+        f"/meetings/{m}/documents/new",
+        f"/meetings/{m}/registrations/new",
+    ):
         assert client.get(path).status_code == 403, path
     assert client.get(f"/meetings/{m}").status_code == 200
 
 
 def test_programme_form_shows_the_overlap(app, client, people, day):
     people.login(client, day["sec"])
-    r = client.post(f"/meetings/{day['meeting']}/items/new", data={
-        "start": "10:30", "end": "11:30", "kind": "theme_group", "title": "Botsing", "room": "Zaal 1"})
+    r = client.post(
+        f"/meetings/{day['meeting']}/items/new",
+        data={"start": "10:30", "end": "11:30", "kind": "theme_group", "title": "Botsing", "room": "Zaal 1"},
+    )
     assert r.status_code == 422 and "already in use" in r.get_data(as_text=True)
-    r = client.post(f"/meetings/{day['meeting']}/items/new", data={
-        "start": "12:00", "end": "11:30", "kind": "theme_group", "title": "Achteruit", "room": "Zaal 9"})
+    r = client.post(
+        f"/meetings/{day['meeting']}/items/new",
+        data={"start": "12:00", "end": "11:30", "kind": "theme_group", "title": "Achteruit", "room": "Zaal 9"},
+    )
     assert r.status_code == 422 and "must come after the start" in r.get_data(as_text=True)
 
 
@@ -309,20 +368,30 @@ def test_programme_form_shows_the_overlap(app, client, people, day):
 
 
 def upload(client, meeting_id, title, publish_on, data, filename="stuk.pdf"):
-    return client.post(f"/meetings/{meeting_id}/documents/new", data={
-        "title": title, "item_id": "0", "publish_on": publish_on.isoformat(),
-        "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/meetings/{meeting_id}/documents/new",
+        data={
+            "title": title,
+            "item_id": "0",
+            "publish_on": publish_on.isoformat(),
+            "file": (io.BytesIO(data), filename),
+        },
+        content_type="multipart/form-data",
+    )
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"GIF89a not a pdf at all", "stuk.pdf", "not a PDF"),
-    (b"%PDF-1.4\nno end marker", "stuk.pdf", "not a PDF"),
-    (b"%PDF-1.4\ngarbage\n%%EOF\n", "stuk.pdf", "cannot be read"),
-    (b"", "leeg.pdf", "Choose a PDF file"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"GIF89a not a pdf at all", "stuk.pdf", "not a PDF"),
+        (b"%PDF-1.4\nno end marker", "stuk.pdf", "not a PDF"),
+        (b"%PDF-1.4\ngarbage\n%%EOF\n", "stuk.pdf", "cannot be read"),
+        (b"", "leeg.pdf", "Choose a PDF file"),
+    ],
+)
 def test_only_real_pdfs_are_accepted(app, client, people, day, data, filename, message):
     people.login(client, day["sec"])
-    r = upload(client, day["meeting"], "Stuk", dt.date.today(), data, filename)
+    r = upload(client, day["meeting"], "Stuk", local_today(), data, filename)
     assert r.status_code == 422 and message in r.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(DocumentVersion)) == 0
@@ -331,7 +400,7 @@ def test_only_real_pdfs_are_accepted(app, client, people, day, data, filename, m
 def test_a_pdf_named_otherwise_is_fine_and_stored_under_a_generated_name(app, client, people, day):
     people.login(client, day["sec"])
     data = pdf_bytes()
-    r = upload(client, day["meeting"], "Begroting 2018", dt.date.today(), data, "../../etc/passwd.txt")
+    r = upload(client, day["meeting"], "Begroting 2018", local_today(), data, "../../etc/passwd.txt")
     assert r.status_code == 302
     with app.app_context():
         version = db.session.scalars(sa.select(DocumentVersion)).one()
@@ -350,12 +419,12 @@ def test_too_large_upload_is_refused(app, client, people, day):
     app.config["UPLOAD_MAX_BYTES"] = 2000
     people.login(client, day["sec"])
     data = pdf_bytes("x" * 10) + b"%" + b"0" * 3000 + b"\n%%EOF\n"
-    r = upload(client, day["meeting"], "Groot", dt.date.today(), data)
+    r = upload(client, day["meeting"], "Groot", local_today(), data)
     assert r.status_code == 422 and "larger than" in r.get_data(as_text=True)
 
 
 def test_documents_appear_from_their_publication_date(app, client, people, day):
-    today = dt.date.today()
+    today = local_today()
     people.login(client, day["sec"])
     upload(client, day["meeting"], "Vandaag gepubliceerd", today, pdf_bytes("een"))
     upload(client, day["meeting"], "Morgen gepubliceerd", today + dt.timedelta(days=1), pdf_bytes("twee"))
@@ -373,12 +442,14 @@ def test_documents_appear_from_their_publication_date(app, client, people, day):
 
 def test_new_versions_keep_the_old_ones(app, client, people, day):
     people.login(client, day["sec"])
-    upload(client, day["meeting"], "Begroting 2018", dt.date.today(), pdf_bytes("versie 1"))
+    upload(client, day["meeting"], "Begroting 2018", local_today(), pdf_bytes("versie 1"))
     with app.app_context():
         document_id = db.session.scalar(sa.select(services.MeetingDocument.id))
-    r = client.post(f"/meetings/documents/{document_id}/versions", data={"file": (io.BytesIO(pdf_bytes("versie 2")),
-                                                                                 "v2.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        f"/meetings/documents/{document_id}/versions",
+        data={"file": (io.BytesIO(pdf_bytes("versie 2")), "v2.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     first = client.get(f"/meetings/documents/{document_id}/v1.pdf").data
     second = client.get(f"/meetings/documents/{document_id}/v2.pdf").data
@@ -396,10 +467,11 @@ def test_motion_is_tied_to_the_exact_document_version(app, day):
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         meeting = db.session.get(Meeting, day["meeting"])
         sec = db.session.get(services.User, day["sec_id"])
-        document = services.add_document(sec, meeting, "Begroting 2018", dt.date.today(), pdf_bytes("v1"))
+        document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        point = services.add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id,
-                                         document_version_id=document.latest.id)
+        point = services.add_agenda_item(
+            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
+        )
         db.session.commit()
         # While the poll is a draft a new version may come, and the agenda says the tie no longer matches.
         services.add_version(sec, document, pdf_bytes("v2"))
@@ -430,7 +502,7 @@ def test_agenda_refuses_unknown_polls_and_foreign_documents(app, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
         other = services.create_meeting(None, "Andere dag", dt.date(2018, 3, 1), "Assen")
-        document = services.add_document(None, other, "Elders", dt.date.today(), pdf_bytes())
+        document = services.add_document(None, other, "Elders", local_today(), pdf_bytes())
         with pytest.raises(ValidationFailed) as error:
             services.add_agenda_item(None, meeting, "Punt", poll_id=424242)
         assert "poll_id" in error.value.fields
@@ -445,13 +517,18 @@ def test_every_change_is_in_the_audit_chain(app, runner, day):
 
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        registration = services.register(None, meeting, services.RegistrationInput(
-            "Een", "", "een@x.test", None, True, [day["items"][0]]))
+        registration = services.register(
+            None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]])
+        )
         services.cancel_registration(None, registration)
         db.session.commit()
         actions = set(db.session.scalars(sa.select(AuditEntry.action)))
-        assert {"meeting.created", "meeting.item_added", "meeting.registered",
-                "meeting.registration_cancelled"} <= actions
+        assert {
+            "meeting.created",
+            "meeting.item_added",
+            "meeting.registered",
+            "meeting.registration_cancelled",
+        } <= actions
         assert verify().ok
 
 
@@ -465,7 +542,8 @@ def test_demo_network_day(app):
         assert len(meeting.items) == 12
         board = [i for i in meeting.items if i.kind.value == "general_board"]
         assert [(services.format_time(i.starts_at), services.format_time(i.ends_at)) for i in board] == [
-            ("15:30", "16:00")]
+            ("15:30", "16:00")
+        ]
         assert services.format_time(meeting.items[0].starts_at) == "10:00"
         titles = [a.title for a in services.agenda(meeting)]
         assert "Goedkeuring begroting 2018" in titles
@@ -480,8 +558,12 @@ def test_demo_network_day_on_the_2017_network(app, demo):
         meeting = seed_network_day(None)
         db.session.commit()
         points = services.agenda(meeting)
-        assert [p.title for p in points] == ["Lidmaatschap Assen", "Lidmaatschap Hilversum",
-                                             "Goedkeuring begroting 2018", "Terugkoppeling dagelijks bestuur"]
+        assert [p.title for p in points] == [
+            "Lidmaatschap Assen",
+            "Lidmaatschap Hilversum",
+            "Goedkeuring begroting 2018",
+            "Terugkoppeling dagelijks bestuur",
+        ]
         assert [p.poll.kind for p in points[:3]] == [PollKind.ADMISSION, PollKind.ADMISSION, PollKind.MOTION]
         assert all(p.poll.state == PollState.DRAFT for p in points[:3])
         budget = points[2].document_version
@@ -496,8 +578,17 @@ def test_secretariat_edits_and_removes_programme_items(app, client, people, day)
     a, b, _ = day["items"]
     form = client.get(f"/meetings/{day['meeting']}/items/{b}/edit").get_data(as_text=True)
     assert 'value="10:00"' in form and 'value="Jeugd"' in form
-    r = client.post(f"/meetings/{day['meeting']}/items/{b}/edit", data={
-        "start": "11:15", "end": "12:15", "kind": "theme_group", "title": "Jeugd", "room": "Zaal 1", "capacity": ""})
+    r = client.post(
+        f"/meetings/{day['meeting']}/items/{b}/edit",
+        data={
+            "start": "11:15",
+            "end": "12:15",
+            "kind": "theme_group",
+            "title": "Jeugd",
+            "room": "Zaal 1",
+            "capacity": "",
+        },
+    )
     assert r.status_code == 302
     with app.app_context():
         item = services.get_item(db.session.get(Meeting, day["meeting"]), b)
@@ -510,8 +601,10 @@ def test_secretariat_edits_and_removes_programme_items(app, client, people, day)
     client.post(f"/meetings/{day['meeting']}/items/{b}/delete")
     with app.app_context():
         assert [i.id for i in db.session.get(Meeting, day["meeting"]).items] == [a, day["items"][2]]
-    r = client.post(f"/meetings/{day['meeting']}/edit", data={"title": "Netwerkdag Lelystad", "date": "2017-11-30",
-                                                            "place": "Stadhuisplein 2, Lelystad"})
+    r = client.post(
+        f"/meetings/{day['meeting']}/edit",
+        data={"title": "Netwerkdag Lelystad", "date": "2017-11-30", "place": "Stadhuisplein 2, Lelystad"},
+    )
     assert r.status_code == 302
     with app.app_context():
         assert db.session.get(Meeting, day["meeting"]).title == "Netwerkdag Lelystad"

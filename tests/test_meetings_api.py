@@ -13,6 +13,7 @@ def english(client):
     """Assertions read the English texts; Dutch is the default language."""
     client.set_cookie("lang", "en")
 
+
 @pytest.fixture
 def sec(people):
     _, email = people.user("secretariat")
@@ -37,8 +38,13 @@ def test_create_meeting_and_item(api, sec, meeting):
     r = add_item(api, sec, meeting, capacity=20)
     assert r.status_code == 201
     assert {k: r.json[k] for k in ("start", "end", "kind", "title", "room", "capacity")} == {
-        "start": "10:00", "end": "11:00", "kind": "theme_session", "title": "Sessie", "room": "Zaal 1",
-        "capacity": 20}
+        "start": "10:00",
+        "end": "11:00",
+        "kind": "theme_session",
+        "title": "Sessie",
+        "room": "Zaal 1",
+        "capacity": 20,
+    }
     got = api("GET", f"/meetings/{meeting['id']}", token=sec).json
     assert [i["id"] for i in got["items"]] == [r.json["id"]]
 
@@ -84,9 +90,15 @@ def test_meetings_need_the_secretariat(api, people, meeting):
     assert api("GET", "/meetings/4242", token=board).json["error"]["code"] == "not_found"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"date": "30-11-2017"}, "date"), ({"title": ""}, "title"), ({"place": None}, "place"),
-    ({"date": "2017-02-30"}, "date")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"date": "30-11-2017"}, "date"),
+        ({"title": ""}, "title"),
+        ({"place": None}, "place"),
+        ({"date": "2017-02-30"}, "date"),
+    ],
+)
 def test_bad_meetings_are_refused(api, sec, body, field):
     data = {"title": "Netwerkdag", "date": "2017-11-30", "place": "Lelystad", **body}
     r = api("POST", "/meetings", data, sec)
@@ -94,8 +106,13 @@ def test_bad_meetings_are_refused(api, sec, body, field):
 
 
 def register(api, sec, meeting, who, items, city_id=None, **extra):
-    body = {"name": who, "function": "wethouder", "city_id": city_id,
-            "email": f"{who.lower().replace(' ', '.')}@example.test", "items": items}
+    body = {
+        "name": who,
+        "function": "wethouder",
+        "city_id": city_id,
+        "email": f"{who.lower().replace(' ', '.')}@example.test",
+        "items": items,
+    }
     body.update(extra)
     return api("POST", f"/meetings/{meeting['id']}/registrations", body, sec)
 
@@ -125,14 +142,17 @@ def test_full_session_waitlists_and_moves_up(api, sec, meeting, people):
     assert api("DELETE", f"/meetings/{meeting['id']}/registrations/{ids[1]}", token=sec).status_code == 404
 
 
-@pytest.mark.parametrize("extra, field, status", [
-    ({"email": "geen-adres"}, "email", 422),
-    ({"name": ""}, "name", 422),
-    ({"items": [999999]}, "items", 422),
-    ({"items": "alles"}, "items", 422),
-    ({"city_id": 999999}, "city_id", 422),
-    ({"attending": "ja"}, "attending", 422),
-])
+@pytest.mark.parametrize(
+    "extra, field, status",
+    [
+        ({"email": "geen-adres"}, "email", 422),
+        ({"name": ""}, "name", 422),
+        ({"items": [999999]}, "items", 422),
+        ({"items": "alles"}, "items", 422),
+        ({"city_id": 999999}, "city_id", 422),
+        ({"attending": "ja"}, "attending", 422),
+    ],
+)
 def test_bad_registrations_are_refused(api, sec, meeting, extra, field, status):
     body = {"items": [], **extra}
     r = register(api, sec, meeting, "Anna", body.pop("items"), **body)
@@ -182,15 +202,17 @@ def test_badges_show_the_name_on_the_meeting_day(app, api, sec, people):
     from governance.members.services import get_network
 
     with app.app_context():
-        db.session.add(NetworkName(network_id=get_network().id, name="G40", valid_from=dt.date(2018, 1, 1),
-                                   reason="test"))
+        db.session.add(
+            NetworkName(network_id=get_network().id, name="G40", valid_from=dt.date(2018, 1, 1), reason="test")
+        )
         db.session.commit()
     city = people.city("Assen")
     for day, expected, other in (("2017-11-30", "G32", "G40"), ("2018-03-01", "G40", "G32")):
         m = api("POST", "/meetings", {"title": "Dag", "date": day, "place": "Assen"}, sec).json
         register(api, sec, m, f"Persoon {day}", [], city)
-        text = PdfReader(io.BytesIO(api("GET", f"/meetings/{m['id']}/badges.pdf", token=sec).data)).pages[0] \
-            .extract_text()
+        text = (
+            PdfReader(io.BytesIO(api("GET", f"/meetings/{m['id']}/badges.pdf", token=sec).data)).pages[0].extract_text()
+        )
         assert expected in text and other not in text
 
 

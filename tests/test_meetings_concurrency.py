@@ -29,8 +29,11 @@ def _run_threads(targets):
 def test_a_session_never_gets_more_people_than_places(app, round_number):
     with app.app_context():
         meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Lelystad")
-        item = services.add_item(None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Vol",
-                                                                    room="Zaal 1", capacity=CAPACITY))
+        item = services.add_item(
+            None,
+            meeting,
+            services.ItemInput("10:00", "11:00", "theme_session", "Vol", room="Zaal 1", capacity=CAPACITY),
+        )
         db.session.commit()
         meeting_id, item_id = meeting.id, item.id
     failures = []
@@ -42,8 +45,9 @@ def test_a_session_never_gets_more_people_than_places(app, round_number):
                 meeting = db.session.get(Meeting, meeting_id)
                 # The same address twice in the race as well: only one of those may win.
                 email = f"persoon{n % (PEOPLE - 1)}@example.test"
-                services.register(None, meeting, services.RegistrationInput(f"Persoon {n}", "", email, None, True,
-                                                                            [item_id]))
+                services.register(
+                    None, meeting, services.RegistrationInput(f"Persoon {n}", "", email, None, True, [item_id])
+                )
                 db.session.commit()
             except DomainError as error:
                 db.session.rollback()

@@ -80,10 +80,20 @@ def meetings_show(user, meeting_id):
 def meetings_add_item(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     data = json_body()
-    item = services.add_item(user, meeting, services.ItemInput(
-        start=data.get("start"), end=data.get("end"), kind=data.get("kind"), title=data.get("title"),
-        room=data.get("room") or "", capacity=data.get("capacity"), description=data.get("description") or "",
-        speakers=data.get("speakers") or ""))
+    item = services.add_item(
+        user,
+        meeting,
+        services.ItemInput(
+            start=data.get("start"),
+            end=data.get("end"),
+            kind=data.get("kind"),
+            title=data.get("title"),
+            room=data.get("room") or "",
+            capacity=data.get("capacity"),
+            description=data.get("description") or "",
+            speakers=data.get("speakers") or "",
+        ),
+    )
     db.session.commit()
     return jsonify(item_json(item)), 201
 
@@ -104,9 +114,19 @@ def meetings_register(user, meeting_id):
     items = id_list(data.get("items", []), "items", fields)
     attending = fields.boolean("attending", default=True)
     fields.check()
-    registration = services.register(user, meeting, services.RegistrationInput(
-        name=data.get("name"), function=data.get("function") or "", email=data.get("email"),
-        city_id=data.get("city_id"), attending=attending, item_ids=items), on_behalf=True)
+    registration = services.register(
+        user,
+        meeting,
+        services.RegistrationInput(
+            name=data.get("name"),
+            function=data.get("function") or "",
+            email=data.get("email"),
+            city_id=data.get("city_id"),
+            attending=attending,
+            item_ids=items,
+        ),
+        on_behalf=True,
+    )
     db.session.commit()
     return jsonify(registration_json(registration)), 201
 
@@ -125,13 +145,23 @@ def meetings_cancel_registration(user, meeting_id, registration_id):
 def meetings_attendance(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     numbers = services.attendance(meeting)
-    return jsonify({
-        "total": numbers.total,
-        "declined": numbers.declined,
-        "items": [{"id": row.item.id, "title": row.item.title, "registered": row.registered,
-                   "waitlisted": row.waitlisted, "capacity": row.capacity} for row in numbers.items],
-        "unanswered_cities": [{"id": city.id, "name": city.name} for city in numbers.unanswered],
-    })
+    return jsonify(
+        {
+            "total": numbers.total,
+            "declined": numbers.declined,
+            "items": [
+                {
+                    "id": row.item.id,
+                    "title": row.item.title,
+                    "registered": row.registered,
+                    "waitlisted": row.waitlisted,
+                    "capacity": row.capacity,
+                }
+                for row in numbers.items
+            ],
+            "unanswered_cities": [{"id": city.id, "name": city.name} for city in numbers.unanswered],
+        }
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/badges.pdf")
@@ -139,13 +169,19 @@ def meetings_attendance(user, meeting_id):
 def meetings_badges(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="badges-{meeting.date.isoformat()}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="badges-{meeting.date.isoformat()}.pdf"'},
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
 @requires()
 def meetings_calendar(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
-    return Response(meeting_calendar(meeting), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.date.isoformat()}.ics"'})
+    return Response(
+        meeting_calendar(meeting),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.date.isoformat()}.ics"'},
+    )

@@ -11,8 +11,14 @@ from governance.models_base import utcnow
 
 
 def _escape(text: str) -> str:
-    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n") \
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
         .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -56,23 +62,48 @@ def meeting_calendar(meeting: Meeting, items: Iterable[MeetingItem] | None = Non
     domain = current_app.config.get("CALENDAR_UID_DOMAIN", "governance.invalid")
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     chosen = list(meeting.items if items is None else items)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//governance//network day//NL", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//governance//network day//NL",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     if meeting.items:
         first = min(i.starts_at for i in meeting.items)
         last = max(i.ends_at for i in meeting.items)
-        lines += _event(f"meeting-{meeting.id}@{domain}", meeting.title, _utc(meeting.date, first),
-                        _utc(meeting.date, last), meeting.place, meeting.description, stamp)
+        lines += _event(
+            f"meeting-{meeting.id}@{domain}",
+            meeting.title,
+            _utc(meeting.date, first),
+            _utc(meeting.date, last),
+            meeting.place,
+            meeting.description,
+            stamp,
+        )
     else:
         following = meeting.date + dt.timedelta(days=1)
-        lines += ["BEGIN:VEVENT", f"UID:meeting-{meeting.id}@{domain}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}", f"DTEND;VALUE=DATE:{following:%Y%m%d}",
-                  f"SUMMARY:{_escape(meeting.title)}", f"LOCATION:{_escape(meeting.place)}", "END:VEVENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:meeting-{meeting.id}@{domain}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{meeting.date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{following:%Y%m%d}",
+            f"SUMMARY:{_escape(meeting.title)}",
+            f"LOCATION:{_escape(meeting.place)}",
+            "END:VEVENT",
+        ]
     for item in sorted(chosen, key=lambda i: (i.starts_at, i.id)):
         location = f"{item.room}, {meeting.place}" if item.room else meeting.place
         description = "\n".join(part for part in (item.speakers, item.description) if part)
-        lines += _event(f"meeting-{meeting.id}-item-{item.id}@{domain}", item.title,
-                        _utc(meeting.date, item.starts_at), _utc(meeting.date, item.ends_at), location,
-                        description, stamp)
+        lines += _event(
+            f"meeting-{meeting.id}-item-{item.id}@{domain}",
+            item.title,
+            _utc(meeting.date, item.starts_at),
+            _utc(meeting.date, item.ends_at),
+            location,
+            description,
+            stamp,
+        )
     lines.append("END:VCALENDAR")
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -35,8 +35,9 @@ def kind_choices():
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the meeting."))])
-    place = StringField(_l("Place (address)"), validators=[DataRequired(_l("Enter where the meeting takes place.")),
-                                                          Length(max=200)])
+    place = StringField(
+        _l("Place (address)"), validators=[DataRequired(_l("Enter where the meeting takes place.")), Length(max=200)]
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 
@@ -52,20 +53,27 @@ class ItemForm(FlaskForm):
 
 
 class RegistrationForm(FlaskForm):
-    attending = RadioField(_l("Will you attend?"), choices=[SelectChoice("yes", _l("Yes, I will attend")),
-                                                             SelectChoice("no", _l("No, I cannot attend"))],
-                           validators=[InputRequired(_l("Choose whether you will attend."))])
+    attending = RadioField(
+        _l("Will you attend?"),
+        choices=[SelectChoice("yes", _l("Yes, I will attend")), SelectChoice("no", _l("No, I cannot attend"))],
+        validators=[InputRequired(_l("Choose whether you will attend."))],
+    )
     items = CheckboxesField(_l("Sessions"), coerce=int)
-    name = StringField(_l("Name on the badge"), validators=[DataRequired(_l("Enter the name for the badge.")),
-                                                            Length(max=120)])
+    name = StringField(
+        _l("Name on the badge"), validators=[DataRequired(_l("Enter the name for the badge.")), Length(max=120)]
+    )
     function = StringField(_l("Function on the badge"), validators=[Length(max=120)])
 
 
 class OnBehalfForm(RegistrationForm):
     email = StringField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     city_id = SelectField(_l("City"), coerce=int)
-    attending = RadioField(_l("Attending"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], default="yes",
-                           validators=[InputRequired(_l("Choose whether the person will attend."))])
+    attending = RadioField(
+        _l("Attending"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        default="yes",
+        validators=[InputRequired(_l("Choose whether the person will attend."))],
+    )
 
 
 class InviteForm(FlaskForm):

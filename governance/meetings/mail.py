@@ -25,10 +25,12 @@ def invitation_message(meeting: Meeting, invitation: Invitation, link: str) -> E
     """The invitation email with the programme and the person's own registration link."""
     network = network_name_on(meeting.date)
     message = EmailMessage()
-    message["Subject"] = _("Invitation: %(title)s on %(date)s", title=meeting.title,
-                           date=format_date(meeting.date, "long"))
-    message["From"] = formataddr((_("Secretariat %(network)s", network=network).strip(),
-                                  current_app.config["MAIL_SENDER"]))
+    message["Subject"] = _(
+        "Invitation: %(title)s on %(date)s", title=meeting.title, date=format_date(meeting.date, "long")
+    )
+    message["From"] = formataddr(
+        (_("Secretariat %(network)s", network=network).strip(), current_app.config["MAIL_SENDER"])
+    )
     message["To"] = formataddr((invitation.name, invitation.email))
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None)
     programme = "\n".join(
@@ -36,16 +38,26 @@ def invitation_message(meeting: Meeting, invitation: Invitation, link: str) -> E
         + (f" ({item.room})" if item.room else "")
         for item in meeting.items
     )
-    body = "\n\n".join([
-        _("Dear %(name)s,", name=invitation.name),
-        _("You are invited to %(title)s on %(date)s at %(place)s.", title=meeting.title,
-          date=format_date(meeting.date, "full"), place=meeting.place),
-        _("Programme:") + "\n" + programme,
-        _("Please let us know whether you will come, which sessions you will attend, and how your name badge "
-          "should read, through your personal link:") + "\n" + link,
-        _("The link is personal; do not forward it."),
-        _("Kind regards,") + "\n" + _("Secretariat %(network)s", network=network).strip(),
-    ])
+    body = "\n\n".join(
+        [
+            _("Dear %(name)s,", name=invitation.name),
+            _(
+                "You are invited to %(title)s on %(date)s at %(place)s.",
+                title=meeting.title,
+                date=format_date(meeting.date, "full"),
+                place=meeting.place,
+            ),
+            _("Programme:") + "\n" + programme,
+            _(
+                "Please let us know whether you will come, which sessions you will attend, and how your name badge "
+                "should read, through your personal link:"
+            )
+            + "\n"
+            + link,
+            _("The link is personal; do not forward it."),
+            _("Kind regards,") + "\n" + _("Secretariat %(network)s", network=network).strip(),
+        ]
+    )
     message.set_content(body + "\n")
     return message
 
@@ -65,5 +77,11 @@ def send(messages: list[EmailMessage]) -> None:
                 smtp.send_message(message, from_addr=config["MAIL_SENDER"])
     except (OSError, smtplib.SMTPException) as error:
         current_app.logger.warning("sending invitations failed: %s", error)
-        raise MailFailed(_("The mail server (%(host)s:%(port)s) could not send the invitations: %(error)s",
-                           host=config["MAIL_SERVER"], port=config["MAIL_PORT"], error=str(error)[:200])) from None
+        raise MailFailed(
+            _(
+                "The mail server (%(host)s:%(port)s) could not send the invitations: %(error)s",
+                host=config["MAIL_SERVER"],
+                port=config["MAIL_PORT"],
+                error=str(error)[:200],
+            )
+        ) from None

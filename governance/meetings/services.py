@@ -94,6 +94,16 @@ def format_time(value: dt.time) -> str:
     return value.strftime("%H:%M")
 
 
+def local_today() -> dt.date:
+    """Today in the network's time zone: documents are published from midnight in the Netherlands, not in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from flask import has_app_context
+
+    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return dt.datetime.now(ZoneInfo(zone or "Europe/Amsterdam")).date()
+
+
 def kind_labels() -> dict[str, str]:
     """The programme kinds in words, in the user's language."""
     return {
@@ -200,8 +210,15 @@ def _validate_item(meeting: Meeting, data: ItemInput, exclude_id: int | None = N
         elif parsed is None:
             _add(errors, name, _("Enter a time as HH:MM, for example 09:30."))
     if start and end and end <= start:
-        _add(errors, "end", _("The end (%(end)s) must come after the start (%(start)s).",
-                              end=format_time(end), start=format_time(start)))
+        _add(
+            errors,
+            "end",
+            _(
+                "The end (%(end)s) must come after the start (%(start)s).",
+                end=format_time(end),
+                start=format_time(start),
+            ),
+        )
     try:
         values["kind"] = ItemKind(data.kind)
     except ValueError:
@@ -214,18 +231,28 @@ def _validate_item(meeting: Meeting, data: ItemInput, exclude_id: int | None = N
     if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)):
         _add(errors, "capacity", _("Must be a whole number."))
     elif capacity is not None and not 1 <= capacity <= CAPACITY_MAX:
-        _add(errors, "capacity", _("The capacity must be between 1 and %(max)s, or empty for no limit.",
-                                   max=CAPACITY_MAX))
+        _add(
+            errors,
+            "capacity",
+            _("The capacity must be between 1 and %(max)s, or empty for no limit.", max=CAPACITY_MAX),
+        )
     values.update(starts_at=start, ends_at=end, capacity=capacity)
     if not errors and values["room"]:
         for other in meeting.items:
             if other.id == exclude_id or other.room.casefold() != values["room"].casefold():
                 continue
             if start < other.ends_at and other.starts_at < end:
-                _add(errors, "start", _(
-                    "%(room)s is already in use from %(start)s to %(end)s for %(title)s.",
-                    room=other.room, start=format_time(other.starts_at), end=format_time(other.ends_at),
-                    title=other.title))
+                _add(
+                    errors,
+                    "start",
+                    _(
+                        "%(room)s is already in use from %(start)s to %(end)s for %(title)s.",
+                        room=other.room,
+                        start=format_time(other.starts_at),
+                        end=format_time(other.ends_at),
+                        title=other.title,
+                    ),
+                )
                 break
     _raise_if(errors)
     return values
@@ -238,9 +265,18 @@ def add_item(actor, meeting: Meeting, data: ItemInput) -> MeetingItem:
     db.session.add(item)
     db.session.flush()
     db.session.refresh(meeting)
-    audit.record("meeting.item_added", item, actor, meeting_id=meeting.id, title=item.title, kind=item.kind,
-                 start=format_time(item.starts_at), end=format_time(item.ends_at), room=item.room,
-                 capacity=item.capacity)
+    audit.record(
+        "meeting.item_added",
+        item,
+        actor,
+        meeting_id=meeting.id,
+        title=item.title,
+        kind=item.kind,
+        start=format_time(item.starts_at),
+        end=format_time(item.ends_at),
+        room=item.room,
+        capacity=item.capacity,
+    )
     return item
 
 
@@ -248,15 +284,21 @@ def update_item(actor, item: MeetingItem, data: ItemInput) -> MeetingItem:
     """Change a session; a larger capacity moves people up from its waiting list."""
     values = _validate_item(item.meeting, data, exclude_id=item.id)
     if values["capacity"] is not None and values["capacity"] < _count(item, PlaceStatus.REGISTERED):
-        raise ValidationFailed.on("capacity", _(
-            "%(n)d people already have a place; the capacity cannot be lower.",
-            n=_count(item, PlaceStatus.REGISTERED)))
+        raise ValidationFailed.on(
+            "capacity",
+            _(
+                "%(n)d people already have a place; the capacity cannot be lower.",
+                n=_count(item, PlaceStatus.REGISTERED),
+            ),
+        )
     changes = {}
     for name, value in values.items():
         if getattr(item, name) != value:
             old = getattr(item, name)
-            changes[name] = [format_time(old) if isinstance(old, dt.time) else old,
-                             format_time(value) if isinstance(value, dt.time) else value]
+            changes[name] = [
+                format_time(old) if isinstance(old, dt.time) else old,
+                format_time(value) if isinstance(value, dt.time) else value,
+            ]
             setattr(item, name, value)
     if changes:
         db.session.flush()
@@ -294,12 +336,15 @@ class RegistrationInput:
 
 
 def _count(item: MeetingItem, status: PlaceStatus) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(RegistrationItem)
-        .join(Registration, Registration.id == RegistrationItem.registration_id)
-        .where(RegistrationItem.item_id == item.id, RegistrationItem.status == status)
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RegistrationItem)
+            .join(Registration, Registration.id == RegistrationItem.registration_id)
+            .where(RegistrationItem.item_id == item.id, RegistrationItem.status == status)
+        )
+        or 0
+    )
 
 
 def _validate_registration(meeting: Meeting, data: RegistrationInput) -> tuple[dict, list[MeetingItem]]:
@@ -333,10 +378,13 @@ def _validate_registration(meeting: Meeting, data: RegistrationInput) -> tuple[d
     if not values["attending"]:
         items = []
     items.sort(key=lambda i: (i.starts_at, i.id))
-    clash = next(((a, b) for i, a in enumerate(items) for b in items[i + 1:] if a.overlaps(b)), None)
+    clash = next(((a, b) for i, a in enumerate(items) for b in items[i + 1 :] if a.overlaps(b)), None)
     if clash is not None:
-        _add(errors, "items", _("%(a)s and %(b)s take place at the same time; choose one.",
-                                a=clash[0].title, b=clash[1].title))
+        _add(
+            errors,
+            "items",
+            _("%(a)s and %(b)s take place at the same time; choose one.", a=clash[0].title, b=clash[1].title),
+        )
     _raise_if(errors)
     return values, items
 
@@ -403,13 +451,15 @@ def get_registration(meeting: Meeting, registration_id: int) -> Registration:
 
 def find_registration(meeting: Meeting, email: str) -> Registration | None:
     return db.session.scalars(
-        sa.select(Registration).where(Registration.meeting_id == meeting.id,
-                                      Registration.email == (email or "").strip().lower())
+        sa.select(Registration).where(
+            Registration.meeting_id == meeting.id, Registration.email == (email or "").strip().lower()
+        )
     ).first()
 
 
-def register(actor, meeting: Meeting, data: RegistrationInput, invitation: Invitation | None = None,
-             on_behalf: bool = False) -> Registration:
+def register(
+    actor, meeting: Meeting, data: RegistrationInput, invitation: Invitation | None = None, on_behalf: bool = False
+) -> Registration:
     """Register a person for the day and the chosen sessions; a full session puts them on its waiting list."""
     values, items = _validate_registration(meeting, data)
     # One registration per address: serialise registrations for the meeting (PostgreSQL) before looking.
@@ -426,9 +476,16 @@ def register(actor, meeting: Meeting, data: RegistrationInput, invitation: Invit
     db.session.add(registration)
     db.session.flush()
     places = _apply_places(actor, registration, items)
-    audit.record("meeting.registered", registration, actor, meeting_id=meeting.id, email=registration.email,
-                 attending=registration.attending, on_behalf=on_behalf,
-                 places={str(p.item_id): p.status.value for p in places})
+    audit.record(
+        "meeting.registered",
+        registration,
+        actor,
+        meeting_id=meeting.id,
+        email=registration.email,
+        attending=registration.attending,
+        on_behalf=on_behalf,
+        places={str(p.item_id): p.status.value for p in places},
+    )
     return registration
 
 
@@ -443,16 +500,26 @@ def update_registration(actor, registration: Registration, data: RegistrationInp
         setattr(registration, name, value)
     registration.updated_at = utcnow()
     places = _apply_places(actor, registration, items)
-    audit.record("meeting.registration_changed", registration, actor, attending=registration.attending,
-                 places={str(p.item_id): p.status.value for p in places})
+    audit.record(
+        "meeting.registration_changed",
+        registration,
+        actor,
+        attending=registration.attending,
+        places={str(p.item_id): p.status.value for p in places},
+    )
     return registration
 
 
 def cancel_registration(actor, registration: Registration) -> None:
     """Remove a registration; the first on each freed session's waiting list moves up."""
     freed = [p.item for p in registration.places if p.status == PlaceStatus.REGISTERED]
-    audit.record("meeting.registration_cancelled", registration, actor, meeting_id=registration.meeting_id,
-                 email=registration.email)
+    audit.record(
+        "meeting.registration_cancelled",
+        registration,
+        actor,
+        meeting_id=registration.meeting_id,
+        email=registration.email,
+    )
     db.session.delete(registration)
     db.session.flush()
     for item in freed:
@@ -488,15 +555,24 @@ def invitation_for_token(token: str) -> Invitation:
     try:
         payload = _serializer().loads(token, max_age=link_max_age())
     except SignatureExpired:
-        raise LinkRefused(_("This registration link has expired. Ask the secretariat for a new invitation."),
-                          code="link_expired") from None
+        raise LinkRefused(
+            _("This registration link has expired. Ask the secretariat for a new invitation."), code="link_expired"
+        ) from None
     except BadSignature:
-        raise LinkRefused(_("This registration link is not valid. Use the link from your invitation exactly "
-                            "as it was sent, or ask the secretariat for a new one.")) from None
+        raise LinkRefused(
+            _(
+                "This registration link is not valid. Use the link from your invitation exactly "
+                "as it was sent, or ask the secretariat for a new one."
+            )
+        ) from None
     invitation = db.session.get(Invitation, payload.get("i")) if isinstance(payload, dict) else None
     if invitation is None or invitation.email != payload.get("e"):
-        raise LinkRefused(_("This registration link is not valid. Use the link from your invitation exactly "
-                            "as it was sent, or ask the secretariat for a new one."))
+        raise LinkRefused(
+            _(
+                "This registration link is not valid. Use the link from your invitation exactly "
+                "as it was sent, or ask the secretariat for a new one."
+            )
+        )
     return invitation
 
 
@@ -505,8 +581,10 @@ def invitees(meeting: Meeting) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.active.is_(True), User.id.in_(
-                sa.select(UserRole.user_id).where(UserRole.role.in_([Role.BOARD, Role.CHAIR]))))
+            .where(
+                User.active.is_(True),
+                User.id.in_(sa.select(UserRole.user_id).where(UserRole.role.in_([Role.BOARD, Role.CHAIR]))),
+            )
             .order_by(User.name)
         )
     )
@@ -518,8 +596,15 @@ def invitation_for_person(meeting: Meeting, user: User) -> Invitation:
         sa.select(Invitation).where(Invitation.meeting_id == meeting.id, Invitation.email == user.email.lower())
     ).first()
     if invitation is None:
-        invitation = Invitation(meeting=meeting, user_id=user.id, email=user.email.lower(), name=user.name,
-                                function=user.function or "", city_id=user.city_id, sent_count=0)
+        invitation = Invitation(
+            meeting=meeting,
+            user_id=user.id,
+            email=user.email.lower(),
+            name=user.name,
+            function=user.function or "",
+            city_id=user.city_id,
+            sent_count=0,
+        )
     return invitation
 
 
@@ -531,8 +616,9 @@ def _invitation_for(meeting: Meeting, user: User) -> Invitation:
     return invitation
 
 
-def send_invitations(actor, meeting: Meeting, link_for: Callable[[str], str],
-                     only_unanswered: bool = False) -> list[Invitation]:
+def send_invitations(
+    actor, meeting: Meeting, link_for: Callable[[str], str], only_unanswered: bool = False
+) -> list[Invitation]:
     """Email each board member a personal registration link (by SMTP); returns the invitations sent."""
     from governance.meetings import mail
 
@@ -556,8 +642,9 @@ def send_invitations(actor, meeting: Meeting, link_for: Callable[[str], str],
         invitation.sent_at = now
         invitation.sent_count += 1
     db.session.flush()
-    audit.record("meeting.invitations_sent", meeting, actor, count=len(invitations),
-                 emails=[i.email for i in invitations])
+    audit.record(
+        "meeting.invitations_sent", meeting, actor, count=len(invitations), emails=[i.email for i in invitations]
+    )
     return invitations
 
 
@@ -633,8 +720,9 @@ def attendance(meeting: Meeting) -> Attendance:
         total=sum(1 for r in rows if r.attending),
         declined=sum(1 for r in rows if not r.attending),
         items=[
-            ItemAttendance(item, counts.get((item.id, PlaceStatus.REGISTERED), 0),
-                           counts.get((item.id, PlaceStatus.WAITLISTED), 0))
+            ItemAttendance(
+                item, counts.get((item.id, PlaceStatus.REGISTERED), 0), counts.get((item.id, PlaceStatus.WAITLISTED), 0)
+            )
             for item in meeting.items
         ],
         unanswered=[city for city in members_on(meeting.date) if city.id not in answered],
@@ -644,20 +732,30 @@ def attendance(meeting: Meeting) -> Attendance:
 
 def export_rows(meeting: Meeting) -> list[list[Any]]:
     """The registrations as a table with a header row, for CSV and XLSX."""
-    header = [_("Name"), _("Function"), _("City"), _("Email"), _("Attending"), _("Sessions"), _("Waiting list"),
-              _("Registered by the secretariat")]
+    header = [
+        _("Name"),
+        _("Function"),
+        _("City"),
+        _("Email"),
+        _("Attending"),
+        _("Sessions"),
+        _("Waiting list"),
+        _("Registered by the secretariat"),
+    ]
     table = [header]
     for r in registrations(meeting):
-        table.append([
-            r.name,
-            r.function,
-            r.city.name if r.city else "",
-            r.email,
-            _("yes") if r.attending else _("no"),
-            "; ".join(p.item.title for p in r.places if p.status == PlaceStatus.REGISTERED),
-            "; ".join(p.item.title for p in r.places if p.status == PlaceStatus.WAITLISTED),
-            _("yes") if r.registered_by_id else _("no"),
-        ])
+        table.append(
+            [
+                r.name,
+                r.function,
+                r.city.name if r.city else "",
+                r.email,
+                _("yes") if r.attending else _("no"),
+                "; ".join(p.item.title for p in r.places if p.status == PlaceStatus.REGISTERED),
+                "; ".join(p.item.title for p in r.places if p.status == PlaceStatus.WAITLISTED),
+                _("yes") if r.registered_by_id else _("no"),
+            ]
+        )
     return table
 
 
@@ -687,7 +785,7 @@ def export_xlsx(meeting: Meeting) -> bytes:
         sheet.append([_safe_cell(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGH", (28, 28, 20, 32, 10, 50, 30, 12)):
+    for column, width in zip("ABCDEFGH", (28, 28, 20, 32, 10, 50, 30, 12), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
@@ -788,8 +886,14 @@ def add_document(actor, meeting: Meeting, title, publish_on, data: bytes, item_i
     db.session.add(document)
     db.session.flush()
     _add_version(actor, document, data)
-    audit.record("meeting.document_added", document, actor, meeting_id=meeting.id, title=document.title,
-                 publish_on=document.publish_on)
+    audit.record(
+        "meeting.document_added",
+        document,
+        actor,
+        meeting_id=meeting.id,
+        title=document.title,
+        publish_on=document.publish_on,
+    )
     return document
 
 
@@ -797,36 +901,60 @@ def open_polls_on(document: MeetingDocument) -> list:
     """The open polls that approve a version of this document."""
     from governance.voting.models import Poll, PollState
 
-    return list(db.session.scalars(
-        sa.select(Poll)
-        .join(AgendaItem, AgendaItem.poll_id == Poll.id)
-        .join(DocumentVersion, DocumentVersion.id == AgendaItem.document_version_id)
-        .where(DocumentVersion.document_id == document.id, Poll.state == PollState.OPEN)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Poll)
+            .join(AgendaItem, AgendaItem.poll_id == Poll.id)
+            .join(DocumentVersion, DocumentVersion.id == AgendaItem.document_version_id)
+            .where(DocumentVersion.document_id == document.id, Poll.state == PollState.OPEN)
+        )
+    )
 
 
 def add_version(actor, document: MeetingDocument, data: bytes) -> DocumentVersion:
     """Upload a new version; the earlier ones stay. Refused while the board votes on this document."""
     polls = open_polls_on(document)
     if polls:
-        raise Conflict(_("The board is voting on version %(v)d of this document (%(poll)s); a new version can "
-                         "only be added after that vote closes.",
-                         v=document.latest.version, poll=polls[0].title))
+        raise Conflict(
+            _(
+                "The board is voting on version %(v)d of this document (%(poll)s); a new version can "
+                "only be added after that vote closes.",
+                v=document.latest.version,
+                poll=polls[0].title,
+            )
+        )
     _check_pdf(data)
     return _add_version(actor, document, data)
 
 
 def _add_version(actor, document: MeetingDocument, data: bytes) -> DocumentVersion:
-    number = (db.session.scalar(
-        sa.select(sa.func.max(DocumentVersion.version)).where(DocumentVersion.document_id == document.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(DocumentVersion.version)).where(DocumentVersion.document_id == document.id)
+        )
+        or 0
+    ) + 1
     stored, digest = _store(data)
-    version = DocumentVersion(document_id=document.id, version=number, stored_name=stored, size=len(data),
-                              sha256=digest, uploaded_by_id=getattr(actor, "id", None))
+    version = DocumentVersion(
+        document_id=document.id,
+        version=number,
+        stored_name=stored,
+        size=len(data),
+        sha256=digest,
+        uploaded_by_id=getattr(actor, "id", None),
+    )
     db.session.add(version)
     db.session.flush()
     db.session.refresh(document)
-    audit.record("meeting.document_version_added", version, actor, document_id=document.id, version=number,
-                 sha256=digest, size=len(data))
+    audit.record(
+        "meeting.document_version_added",
+        version,
+        actor,
+        document_id=document.id,
+        version=number,
+        sha256=digest,
+        size=len(data),
+    )
     return version
 
 
@@ -856,9 +984,13 @@ def version_for_download(document: MeetingDocument, number: int, user, today: dt
 
 
 def agenda(meeting: Meeting) -> list[AgendaItem]:
-    return list(db.session.scalars(
-        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position,
-                                                                                   AgendaItem.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
 
 
 def _poll(poll_id):
@@ -877,13 +1009,15 @@ def _version(meeting: Meeting, version_id) -> DocumentVersion | None:
         return None
     version = db.session.get(DocumentVersion, version_id) if isinstance(version_id, int) else None
     if version is None or version.document.meeting_id != meeting.id:
-        raise ValidationFailed.on("document_version_id",
-                                  _("Document version %(id)s does not belong to this meeting.", id=version_id))
+        raise ValidationFailed.on(
+            "document_version_id", _("Document version %(id)s does not belong to this meeting.", id=version_id)
+        )
     return version
 
 
-def add_agenda_item(actor, meeting: Meeting, title, description="", poll_id=None,
-                    document_version_id=None) -> AgendaItem:
+def add_agenda_item(
+    actor, meeting: Meeting, title, description="", poll_id=None, document_version_id=None
+) -> AgendaItem:
     """Put a point on the general board's agenda, linked to its poll and the document version it approves."""
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title)
@@ -893,15 +1027,29 @@ def add_agenda_item(actor, meeting: Meeting, title, description="", poll_id=None
     version = _version(meeting, document_version_id)
     if version is not None and poll is not None and poll.state.value != "draft":
         raise Conflict(_("Tie the document to the motion before its vote opens."))
-    position = (db.session.scalar(
-        sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
-    item = AgendaItem(meeting_id=meeting.id, position=position, title=title, description=description,
-                      poll_id=poll.id if poll else None, document_version_id=version.id if version else None)
+    position = (
+        db.session.scalar(sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
+    ) + 1
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=position,
+        title=title,
+        description=description,
+        poll_id=poll.id if poll else None,
+        document_version_id=version.id if version else None,
+    )
     db.session.add(item)
     db.session.flush()
-    audit.record("meeting.agenda_item_added", item, actor, meeting_id=meeting.id, title=title,
-                 poll_id=item.poll_id, document_version_id=item.document_version_id,
-                 sha256=version.sha256 if version else None)
+    audit.record(
+        "meeting.agenda_item_added",
+        item,
+        actor,
+        meeting_id=meeting.id,
+        title=title,
+        poll_id=item.poll_id,
+        document_version_id=item.document_version_id,
+        sha256=version.sha256 if version else None,
+    )
     return item
 
 
@@ -927,8 +1075,11 @@ def remove_agenda_item(actor, item: AgendaItem) -> None:
 
 def documents_for_poll(poll) -> list[AgendaItem]:
     """The agenda items that tie a poll to a document version (for the poll's page: "approves version N")."""
-    return list(db.session.scalars(
-        sa.select(AgendaItem).where(AgendaItem.poll_id == poll.id, AgendaItem.document_version_id.is_not(None))))
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem).where(AgendaItem.poll_id == poll.id, AgendaItem.document_version_id.is_not(None))
+        )
+    )
 
 
 def polls_to_link() -> list:

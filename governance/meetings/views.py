@@ -1,7 +1,5 @@
 """Pages of the network day: the programme, invitations, registration, attendance, badges, documents, agenda."""
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     Response,
@@ -72,7 +70,7 @@ def meeting_helpers():
 @bp.route("/")
 @login_required
 def meeting_list():
-    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=dt.date.today())
+    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=services.local_today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,8 +79,9 @@ def meeting_new():
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(current_user, form.title.data, form.date.data, form.place.data,
-                                              form.description.data or "")
+            meeting = services.create_meeting(
+                current_user, form.title.data, form.date.data, form.place.data, form.description.data or ""
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -90,21 +89,29 @@ def meeting_new():
             db.session.commit()
             flash(_("The meeting has been created. Now add its programme."), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
-    return render_template("meetings/meeting_form.html", form=form, meeting=None), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/meeting_form.html", form=form, meeting=None
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:meeting_id>")
 @login_required
 def meeting_detail(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    today = dt.date.today()
+    today = services.local_today()
     documents = services.visible_documents(meeting, current_user, today)
     own = services.find_registration(meeting, current_user.email)
     return render_template(
-        "meetings/detail.html", meeting=meeting, slots=_time_slots(meeting.items), documents=documents,
-        agenda=services.agenda(meeting), on_day=today, own=own, day_network_name=services.network_name_on(meeting.date),
-        is_secretariat=_is_secretariat(), version_form=VersionForm(formdata=None),
+        "meetings/detail.html",
+        meeting=meeting,
+        slots=_time_slots(meeting.items),
+        documents=documents,
+        agenda=services.agenda(meeting),
+        on_day=today,
+        own=own,
+        day_network_name=services.network_name_on(meeting.date),
+        is_secretariat=_is_secretariat(),
+        version_form=VersionForm(formdata=None),
     )
 
 
@@ -115,8 +122,9 @@ def meeting_edit(meeting_id):
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
         try:
-            services.update_meeting(current_user, meeting, form.title.data, form.date.data, form.place.data,
-                                    form.description.data or "")
+            services.update_meeting(
+                current_user, meeting, form.title.data, form.date.data, form.place.data, form.description.data or ""
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -124,14 +132,22 @@ def meeting_edit(meeting_id):
             db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id))
-    return render_template("meetings/meeting_form.html", form=form, meeting=meeting), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/meeting_form.html", form=form, meeting=meeting
+    ), 422 if request.method == "POST" else 200
 
 
 def _item_input(form: ItemForm) -> services.ItemInput:
-    return services.ItemInput(start=form.start.data, end=form.end.data, kind=form.kind.data, title=form.title.data,
-                              room=form.room.data or "", capacity=(form.capacity.data or "").strip() or None,
-                              description=form.description.data or "", speakers=form.speakers.data or "")
+    return services.ItemInput(
+        start=form.start.data,
+        end=form.end.data,
+        kind=form.kind.data,
+        title=form.title.data,
+        room=form.room.data or "",
+        capacity=(form.capacity.data or "").strip() or None,
+        description=form.description.data or "",
+        speakers=form.speakers.data or "",
+    )
 
 
 @bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
@@ -149,8 +165,9 @@ def item_new(meeting_id):
             db.session.commit()
             flash(_("%(title)s has been added to the programme.", title=item.title), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + f"#item-{item.id}")
-    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=None), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/item_form.html", form=form, meeting=meeting, item=None
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -177,8 +194,9 @@ def item_edit(meeting_id, item_id):
             db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + f"#item-{item.id}")
-    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/item_form.html", form=form, meeting=meeting, item=item
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
@@ -206,8 +224,11 @@ def calendar(meeting_id):
 
 
 def _ics(meeting: Meeting, items) -> Response:
-    return Response(meeting_calendar(meeting, items), mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{meeting.date.isoformat()}.ics"'})
+    return Response(
+        meeting_calendar(meeting, items),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{meeting.date.isoformat()}.ics"'},
+    )
 
 
 # -- invitations and registering -----------------------------------------------------------------
@@ -221,21 +242,33 @@ def invitations(meeting_id):
     if form.validate_on_submit():
         try:
             sent = services.send_invitations(
-                current_user, meeting, lambda token: url_for("meetings.register", token=token, _external=True),
-                only_unanswered=form.only_unanswered.data)
+                current_user,
+                meeting,
+                lambda token: url_for("meetings.register", token=token, _external=True),
+                only_unanswered=form.only_unanswered.data,
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(ngettext("%(num)d invitation has been sent.", "%(num)d invitations have been sent.", len(sent)),
-                  "success")
+            flash(
+                ngettext("%(num)d invitation has been sent.", "%(num)d invitations have been sent.", len(sent)),
+                "success",
+            )
             return redirect(url_for("meetings.invitations", meeting_id=meeting.id))
     sent = db.session.scalars(
-        db.select(Invitation).where(Invitation.meeting_id == meeting.id).order_by(Invitation.name)).all()
+        db.select(Invitation).where(Invitation.meeting_id == meeting.id).order_by(Invitation.name)
+    ).all()
     answered = {r.email for r in services.registrations(meeting)}
-    return render_template("meetings/invitations.html", meeting=meeting, form=form, invitees=services.invitees(meeting),
-                           sent=sent, answered=answered)
+    return render_template(
+        "meetings/invitations.html",
+        meeting=meeting,
+        form=form,
+        invitees=services.invitees(meeting),
+        sent=sent,
+        answered=answered,
+    )
 
 
 def _choices(meeting: Meeting, form: RegistrationForm) -> None:
@@ -253,8 +286,12 @@ def _choices(meeting: Meeting, form: RegistrationForm) -> None:
 
 
 def _registration_input(form: RegistrationForm) -> services.RegistrationInput:
-    return services.RegistrationInput(name=form.name.data, function=form.function.data or "",
-                                      attending=form.attending.data == "yes", item_ids=form.items.data or [])
+    return services.RegistrationInput(
+        name=form.name.data,
+        function=form.function.data or "",
+        attending=form.attending.data == "yes",
+        item_ids=form.items.data or [],
+    )
 
 
 def _answer_page(invitation: Invitation, token: str | None):
@@ -281,13 +318,23 @@ def _answer_page(invitation: Invitation, token: str | None):
                 flash(_("Thank you, your registration has been saved."), "success")
             else:
                 flash(_("Thank you, we have noted that you cannot attend."), "success")
-            target = url_for("meetings.register", token=token) if token else \
-                url_for("meetings.register_self", meeting_id=meeting.id)
+            target = (
+                url_for("meetings.register", token=token)
+                if token
+                else url_for("meetings.register_self", meeting_id=meeting.id)
+            )
             return redirect(target)
-    return render_template("meetings/register.html", meeting=meeting, invitation=invitation, form=form,
-                           registration=registration, token=token, slots=_time_slots(meeting.items),
-                           day_network_name=services.network_name_on(meeting.date),
-                           waitlisted=PlaceStatus.WAITLISTED), 422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/register.html",
+        meeting=meeting,
+        invitation=invitation,
+        form=form,
+        registration=registration,
+        token=token,
+        slots=_time_slots(meeting.items),
+        day_network_name=services.network_name_on(meeting.date),
+        waitlisted=PlaceStatus.WAITLISTED,
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
@@ -336,8 +383,13 @@ def my_calendar(meeting_id):
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def attendance(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return render_template("meetings/attendance.html", meeting=meeting, numbers=services.attendance(meeting),
-                           registered=PlaceStatus.REGISTERED, is_secretariat=_is_secretariat())
+    return render_template(
+        "meetings/attendance.html",
+        meeting=meeting,
+        numbers=services.attendance(meeting),
+        registered=PlaceStatus.REGISTERED,
+        is_secretariat=_is_secretariat(),
+    )
 
 
 @bp.route("/<int:meeting_id>/registrations/new", methods=["GET", "POST"])
@@ -348,8 +400,9 @@ def registration_new(meeting_id):
     _choices(meeting, form)
     from governance.members.services import members_on
 
-    form.city_id.choices = [SelectChoice(0, _("— none —"))] + [SelectChoice(c.id, c.name)
-                                                             for c in members_on(meeting.date)]
+    form.city_id.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(c.id, c.name) for c in members_on(meeting.date)
+    ]
     if form.validate_on_submit():
         data = _registration_input(form)
         data.email, data.city_id = form.email.data, form.city_id.data or None
@@ -362,8 +415,9 @@ def registration_new(meeting_id):
             db.session.commit()
             flash(_("%(name)s has been registered.", name=registration.name), "success")
             return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
-    return render_template("meetings/on_behalf.html", meeting=meeting, form=form), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/on_behalf.html", meeting=meeting, form=form
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/<int:meeting_id>/registrations/<int:registration_id>/delete", methods=["POST"])
@@ -385,17 +439,22 @@ def registration_delete(meeting_id, registration_id):
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def export_csv(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return Response(services.export_csv(meeting), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.csv"'})
+    return Response(
+        services.export_csv(meeting),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.csv"'},
+    )
 
 
 @bp.route("/<int:meeting_id>/attendance.xlsx")
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def export_xlsx(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return Response(services.export_xlsx(meeting),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.xlsx"'})
+    return Response(
+        services.export_xlsx(meeting),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.xlsx"'},
+    )
 
 
 @bp.route("/<int:meeting_id>/badges.pdf")
@@ -403,8 +462,11 @@ def export_xlsx(meeting_id):
 def badges(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="badges-{meeting.date}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="badges-{meeting.date}.pdf"'},
+    )
 
 
 # -- documents ---------------------------------------------------------------------------------------
@@ -422,11 +484,18 @@ def document_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = DocumentForm()
     form.item_id.choices = [SelectChoice(0, _("— the whole meeting —"))] + [
-        SelectChoice(i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items]
+        SelectChoice(i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items
+    ]
     if form.validate_on_submit():
         try:
-            document = services.add_document(current_user, meeting, form.title.data, form.publish_on.data,
-                                             _read_upload(form.file.data), item_id=form.item_id.data or None)
+            document = services.add_document(
+                current_user,
+                meeting,
+                form.title.data,
+                form.publish_on.data,
+                _read_upload(form.file.data),
+                item_id=form.item_id.data or None,
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -434,8 +503,9 @@ def document_new(meeting_id):
             db.session.commit()
             flash(_("%(title)s has been uploaded (version 1).", title=document.title), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + "#documents")
-    return render_template("meetings/document_form.html", meeting=meeting, form=form), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/document_form.html", meeting=meeting, form=form
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/documents/<int:document_id>/versions", methods=["POST"])
@@ -462,12 +532,17 @@ def document_version_new(document_id):
 def document_download(document_id, number):
     document = db.get_or_404(services.MeetingDocument, document_id)
     try:
-        version = services.version_for_download(document, number, current_user, dt.date.today())
+        version = services.version_for_download(document, number, current_user, services.local_today())
     except NotFound:
         abort(404)
-    return send_file(services.document_path(version), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"document-{document.id}-v{version.version}.pdf", etag=version.sha256,
-                     max_age=0)
+    return send_file(
+        services.document_path(version),
+        mimetype="application/pdf",
+        as_attachment=False,
+        download_name=f"document-{document.id}-v{version.version}.pdf",
+        etag=version.sha256,
+        max_age=0,
+    )
 
 
 # -- the general board's agenda ---------------------------------------------------------------------------
@@ -475,12 +550,18 @@ def document_download(document_id, number):
 
 def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
     form.poll_id.choices = [SelectChoice(0, _("— no vote —"))] + [
-        SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()]
+        SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()
+    ]
     versions = []
-    for document in services.visible_documents(meeting, current_user, dt.date.today()):
+    for document in services.visible_documents(meeting, current_user, services.local_today()):
         for version in document.versions:
-            versions.append(SelectChoice(version.id, _("%(title)s, version %(n)d (SHA-256 %(hash)s…)", title=document.title,
-                                           n=version.version, hash=version.sha256[:12])))
+            label = _(
+                "%(title)s, version %(n)d (SHA-256 %(hash)s…)",
+                title=document.title,
+                n=version.version,
+                hash=version.sha256[:12],
+            )
+            versions.append(SelectChoice(version.id, label))
     form.document_version_id.choices = [SelectChoice(0, _("— none —"))] + versions
 
 
@@ -496,10 +577,15 @@ def agenda_new(meeting_id):
             if form.new_motion.data:
                 from governance.voting.services import create_poll
 
-                poll_id = create_poll(current_user, title=form.title.data,
-                                      description=form.description.data or "").id
-            services.add_agenda_item(current_user, meeting, form.title.data, form.description.data or "",
-                                     poll_id=poll_id, document_version_id=form.document_version_id.data or None)
+                poll_id = create_poll(current_user, title=form.title.data, description=form.description.data or "").id
+            services.add_agenda_item(
+                current_user,
+                meeting,
+                form.title.data,
+                form.description.data or "",
+                poll_id=poll_id,
+                document_version_id=form.document_version_id.data or None,
+            )
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -507,8 +593,9 @@ def agenda_new(meeting_id):
             db.session.commit()
             flash(_("The item has been added to the agenda."), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + "#agenda")
-    return render_template("meetings/agenda_form.html", meeting=meeting, form=form), \
-        422 if request.method == "POST" else 200
+    return render_template(
+        "meetings/agenda_form.html", meeting=meeting, form=form
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])

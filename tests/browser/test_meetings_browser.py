@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from governance.extensions import db
+from governance.meetings.services import local_today
 
 pytestmark = pytest.mark.browser
 
@@ -90,8 +91,9 @@ def add_item(page, base, meeting_url, start, end, kind, title, room, capacity=""
         page.click("main button[type=submit]")
 
 
-def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, people, smtp, live_server, new_context,
-                                                                          log_in, axe, browser_errors):
+def test_network_day_from_invitation_to_badges_documents_and_budget_vote(
+    app, people, smtp, live_server, new_context, log_in, axe, browser_errors
+):
     _, inbox = smtp
     base = live_server.url
     lelystad = people.city("Lelystad")
@@ -107,7 +109,7 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     sec.goto(base + "/meetings/")
     sec.click("text=New meeting")
     sec.fill("input[name=title]", "Bestuurlijke netwerkdag")
-    sec.fill("input[name=date]", (dt.date.today() + dt.timedelta(days=14)).isoformat())
+    sec.fill("input[name=date]", (local_today() + dt.timedelta(days=14)).isoformat())
     sec.fill("input[name=place]", "Stadhuis Lelystad, Stadhuisplein 2")
     with sec.expect_navigation():
         sec.click("main button[type=submit]")
@@ -171,13 +173,14 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     assert "Ina Adema" in text and "Lelystad" in text and "burgemeester" in text and "G32" in text
 
     # Documents: the budget is published today, the minutes only tomorrow.
-    for title, publish_on in (("Begroting 2018", dt.date.today()), ("Notulen", dt.date.today() + dt.timedelta(days=1))):
+    for title, publish_on in (("Begroting 2018", local_today()), ("Notulen", local_today() + dt.timedelta(days=1))):
         sec.goto(meeting_url)
         sec.click("text=Upload a document")
         sec.fill("input[name=title]", title)
         sec.fill("input[name=publish_on]", publish_on.isoformat())
-        sec.set_input_files("input[name=file]", {"name": f"{title}.pdf", "mimeType": "application/pdf",
-                                                  "buffer": pdf(title)})
+        sec.set_input_files(
+            "input[name=file]", {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": pdf(title)}
+        )
         with sec.expect_navigation():
             sec.click("main button[type=submit]")
         assert "has been uploaded" in sec.inner_text("main")
@@ -203,18 +206,22 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
         from governance.voting.models import Poll
 
         poll_id = db.session.scalar(sa.select(Poll.id).where(Poll.title == "Goedkeuring begroting 2018"))
-    tokens = {email: people.token(email) for email in ("voorzitter@g32.test", "ina.adema@lelystad.test",
-                                                       "ab@almere.test")}
+    tokens = {
+        email: people.token(email) for email in ("voorzitter@g32.test", "ina.adema@lelystad.test", "ab@almere.test")
+    }
 
     def call(path, email, body=None):
-        return sec.request.post(f"{base}/api/v1{path}", data=body or {},
-                                headers={"Authorization": f"Bearer {tokens[email]}"})
+        return sec.request.post(
+            f"{base}/api/v1{path}", data=body or {}, headers={"Authorization": f"Bearer {tokens[email]}"}
+        )
 
     assert call(f"/polls/{poll_id}/open", "voorzitter@g32.test").status == 200
     # While the board votes, the budget cannot get a new version.
     sec.goto(meeting_url)
-    sec.set_input_files("#documents tr:has-text('Begroting 2018') input[type=file]",
-                        {"name": "v2.pdf", "mimeType": "application/pdf", "buffer": pdf("Begroting 2018 v2")})
+    sec.set_input_files(
+        "#documents tr:has-text('Begroting 2018') input[type=file]",
+        {"name": "v2.pdf", "mimeType": "application/pdf", "buffer": pdf("Begroting 2018 v2")},
+    )
     with sec.expect_navigation():
         sec.click("#documents tr:has-text('Begroting 2018') button[type=submit]")
     assert "voting on version 1" in sec.inner_text("main")
@@ -228,21 +235,25 @@ def test_network_day_from_invitation_to_badges_documents_and_budget_vote(app, pe
     assert browser_errors.csp_violations() == []
 
 
-@pytest.mark.parametrize("path, who", [
-    ("/meetings/", "secretariaat@g32.example"),
-    ("/meetings/{id}", "secretariaat@g32.example"),
-    ("/meetings/{id}/edit", "secretariaat@g32.example"),
-    ("/meetings/{id}/items/new", "secretariaat@g32.example"),
-    ("/meetings/{id}/invitations", "secretariaat@g32.example"),
-    ("/meetings/{id}/attendance", "secretariaat@g32.example"),
-    ("/meetings/{id}/registrations/new", "secretariaat@g32.example"),
-    ("/meetings/{id}/documents/new", "secretariaat@g32.example"),
-    ("/meetings/{id}/agenda/new", "secretariaat@g32.example"),
-    ("/meetings/{id}", "bestuur.lelystad@g32.example"),
-    ("/meetings/{id}/register", "bestuur.lelystad@g32.example"),
-])
-def test_network_day_pages_of_the_demo_are_accessible(app, demo, new_context, log_in, axe, browser_errors,
-                                                      screenshot, path, who):
+@pytest.mark.parametrize(
+    "path, who",
+    [
+        ("/meetings/", "secretariaat@g32.example"),
+        ("/meetings/{id}", "secretariaat@g32.example"),
+        ("/meetings/{id}/edit", "secretariaat@g32.example"),
+        ("/meetings/{id}/items/new", "secretariaat@g32.example"),
+        ("/meetings/{id}/invitations", "secretariaat@g32.example"),
+        ("/meetings/{id}/attendance", "secretariaat@g32.example"),
+        ("/meetings/{id}/registrations/new", "secretariaat@g32.example"),
+        ("/meetings/{id}/documents/new", "secretariaat@g32.example"),
+        ("/meetings/{id}/agenda/new", "secretariaat@g32.example"),
+        ("/meetings/{id}", "bestuur.lelystad@g32.example"),
+        ("/meetings/{id}/register", "bestuur.lelystad@g32.example"),
+    ],
+)
+def test_network_day_pages_of_the_demo_are_accessible(
+    app, demo, new_context, log_in, axe, browser_errors, screenshot, path, who
+):
     from governance.meetings.demo import seed_network_day
 
     with app.app_context():
