@@ -608,3 +608,88 @@ def test_secretariat_edits_and_removes_programme_items(app, client, people, day)
     assert r.status_code == 302
     with app.app_context():
         assert db.session.get(Meeting, day["meeting"]).title == "Netwerkdag Lelystad"
+
+
+def _two_for_one_place(app, people, day):
+    token = people.token(day["sec"])
+    with app.app_context():
+        meeting = db.session.get(Meeting, day["meeting"])
+        first = services.register(
+            None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]])
+        )
+        services.register(
+            None, meeting, services.RegistrationInput("Twee", "", "twee@x.test", None, True, [day["items"][0]])
+        )
+        db.session.commit()
+        return token, first.id
+
+
+def test_whoever_moves_up_is_told_by_email(app, api, people, day, smtp):
+    _, inbox = smtp
+    token, first = _two_for_one_place(app, people, day)
+    assert api("DELETE", f"/meetings/{day['meeting']}/registrations/{first}", token=token).status_code == 204
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"].addresses[0].addr_spec == "twee@x.test"
+    assert "Wal en schip" in message["Subject"]
+
+
+def test_a_mail_failure_does_not_undo_the_move_up(app, api, people, day):
+    token, first = _two_for_one_place(app, people, day)  # MAIL_PORT 1: nobody listens
+    assert api("DELETE", f"/meetings/{day['meeting']}/registrations/{first}", token=token).status_code == 204
+    with app.app_context():
+        registration = db.session.scalars(sa.select(Registration).where(Registration.email == "twee@x.test")).one()
+        assert registration.places[0].status == PlaceStatus.REGISTERED
+
+
+def test_a_refused_change_tells_nobody(app, client, people, day, smtp):
+    _, inbox = smtp
+    _two_for_one_place(app, people, day)
+    people.login(client, day["sec"])
+    # A refused change (an overlap) moves nobody and tells nobody; the accepted one tells who moved up.
+    a = day["items"][0]
+    with app.app_context():
+        services.add_item(
+            None,
+            db.session.get(Meeting, day["meeting"]),
+            services.ItemInput("09:00", "09:30", "other", "Ontvangst", room="Zaal 1"),
+        )
+        db.session.commit()
+    r = client.post(
+        f"/meetings/{day['meeting']}/items/{a}/edit",
+        data={
+            "start": "09:15",
+            "end": "11:00",
+            "kind": "theme_session",
+            "title": "Wal en schip",
+            "room": "Zaal 1",
+            "capacity": "5",
+        },
+    )
+    assert r.status_code == 422 and inbox.messages == []
+    r = client.post(
+        f"/meetings/{day['meeting']}/items/{a}/edit",
+        data={
+            "start": "10:00",
+            "end": "11:00",
+            "kind": "theme_session",
+            "title": "Wal en schip",
+            "room": "Zaal 1",
+            "capacity": "5",
+        },
+    )
+    assert r.status_code == 302 and [m["To"].addresses[0].addr_spec for m in inbox.messages] == ["twee@x.test"]
+
+
+def test_a_move_up_that_is_rolled_back_is_not_announced(app, people, day, smtp):
+    from governance.meetings import mail
+
+    _, inbox = smtp
+    _two_for_one_place(app, people, day)
+    with app.test_request_context("/"):
+        first = db.session.scalars(sa.select(Registration).where(Registration.email == "een@x.test")).one()
+        services.cancel_registration(None, first)
+        assert db.session.info.get(services.MOVED_UP_KEY)
+        db.session.rollback()
+        assert mail.send_moved_up_notices() == 0
+    assert inbox.messages == []

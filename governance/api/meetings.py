@@ -6,7 +6,7 @@ from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import Fields, id_list, json_body, requires
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings import mail, services
 from governance.meetings.badges import badges_pdf
 from governance.meetings.calendar import meeting_calendar
 from governance.meetings.models import Meeting, MeetingItem, Registration
@@ -137,6 +137,7 @@ def meetings_cancel_registration(user, meeting_id, registration_id):
     meeting = services.get_meeting(meeting_id)
     services.cancel_registration(user, services.get_registration(meeting, registration_id))
     db.session.commit()
+    mail.send_moved_up_notices()
     return Response(status=204)
 
 

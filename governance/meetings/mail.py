@@ -5,13 +5,16 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from governance.errors import DomainError
-from governance.meetings.models import Invitation, Meeting
-from governance.meetings.services import format_time, network_name_on
+from governance.extensions import db
+from governance.meetings.models import Invitation, Meeting, PlaceStatus, RegistrationItem
+from governance.meetings.services import MOVED_UP_KEY, format_time, network_name_on
 
 
 class MailFailed(DomainError):
@@ -85,3 +88,55 @@ def send(messages: list[EmailMessage]) -> None:
                 error=str(error)[:200],
             )
         ) from None
+
+
+def moved_up_message(place: RegistrationItem) -> EmailMessage:
+    """Tell someone on a waiting list that a place in the session has become theirs."""
+    registration, item = place.registration, place.item
+    meeting = registration.meeting
+    network = network_name_on(meeting.date)
+    message = EmailMessage()
+    message["Subject"] = _("You have a place: %(title)s", title=item.title)
+    message["From"] = formataddr(
+        (_("Secretariat %(network)s", network=network).strip(), current_app.config["MAIL_SENDER"])
+    )
+    message["To"] = formataddr((registration.name, registration.email))
+    body = "\n\n".join(
+        [
+            _("Dear %(name)s,", name=registration.name),
+            _(
+                "A place has become free in %(title)s (%(start)s-%(end)s) on %(date)s, and it is yours: you were "
+                "first on the waiting list.",
+                title=item.title,
+                start=format_time(item.starts_at),
+                end=format_time(item.ends_at),
+                date=format_date(meeting.date, "full"),
+            ),
+            _("Kind regards,") + "\n" + _("Secretariat %(network)s", network=network).strip(),
+        ]
+    )
+    message.set_content(body + "\n")
+    return message
+
+
+def send_moved_up_notices() -> int:
+    """After a commit: email everyone who moved up from a waiting list; a mail failure is logged, not raised."""
+    ids = db.session.info.pop(MOVED_UP_KEY, [])
+    if not ids:
+        return 0
+    places = [db.session.get(RegistrationItem, place_id) for place_id in ids]
+    places = [p for p in places if p is not None and p.status == PlaceStatus.REGISTERED]
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        messages = [moved_up_message(place) for place in places]
+    try:
+        send(messages)
+    except MailFailed as error:
+        current_app.logger.warning("could not tell %d people they moved up: %s", len(messages), error.message)
+        return 0
+    return len(messages)
+
+
+@sa.event.listens_for(so.Session, "after_rollback")
+def forget_moved_up(session: so.Session) -> None:
+    """After a rollback the places did not change, so nobody is to be told."""
+    session.info.pop(MOVED_UP_KEY, None)

@@ -48,6 +48,7 @@ CAPACITY_MAX = 100_000
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LINK_SALT = "meeting-registration"
+MOVED_UP_KEY = "meetings.moved_up"
 DEFAULT_LINK_DAYS = 60
 
 
@@ -420,6 +421,8 @@ def promote_waiting(actor, item: MeetingItem) -> list[RegistrationItem]:
         db.session.flush()
         audit.record("meeting.place_moved_up", first.registration, actor, item_id=item.id)
         promoted.append(first)
+        # The view tells these people after it commits (see mail.send_moved_up_notices).
+        db.session.info.setdefault(MOVED_UP_KEY, []).append(first.id)
     return promoted
 
 

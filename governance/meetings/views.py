@@ -20,7 +20,7 @@ from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError, NotFound
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings import mail, services
 from governance.meetings.badges import badges_pdf
 from governance.meetings.calendar import meeting_calendar
 from governance.meetings.forms import (
@@ -192,6 +192,7 @@ def item_edit(meeting_id, item_id):
             errors_into_form(form, error)
         else:
             db.session.commit()
+            mail.send_moved_up_notices()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("meetings.meeting_detail", meeting_id=meeting.id) + f"#item-{item.id}")
     return render_template(
@@ -314,6 +315,7 @@ def _answer_page(invitation: Invitation, token: str | None):
             errors_into_form(form, error)
         else:
             db.session.commit()
+            mail.send_moved_up_notices()
             if registration.attending:
                 flash(_("Thank you, your registration has been saved."), "success")
             else:
@@ -431,6 +433,7 @@ def registration_delete(meeting_id, registration_id):
     name = registration.name
     services.cancel_registration(current_user, registration)
     db.session.commit()
+    mail.send_moved_up_notices()
     flash(_("The registration of %(name)s has been cancelled.", name=name), "success")
     return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
 
