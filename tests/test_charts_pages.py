@@ -136,3 +136,38 @@ def test_the_cache_keeps_its_bounds():
     assert cache.bytes <= 1000 and cache.get("big") is not None
     cache.put("huge", Rendered(b"x" * 5000, "image/png", "huge"))  # larger than the bound: kept alone
     assert len(cache) == 1 and cache.get("huge") is not None
+
+
+def test_dashboard_names_the_next_meeting_and_open_votes(app, sec_client, people):
+    from governance.extensions import db
+    from governance.meetings.services import create_meeting
+    from governance.voting.services import create_poll
+
+    today = dt.date.today()
+    with app.app_context():
+        create_meeting(None, "Netwerkdag Lelystad", today - dt.timedelta(days=3), "Lelystad")
+        upcoming = create_meeting(None, "Algemeen bestuur", today + dt.timedelta(days=10), "Zwolle")
+        create_meeting(None, "Netwerkdag Assen", today + dt.timedelta(days=40), "Assen")
+        create_poll(None, title="Begroting 2018")
+        db.session.commit()
+        upcoming_id = upcoming.id
+    html = sec_client.get("/charts/dashboard").data.decode()
+    section = re.search(r'aria-labelledby="next-meeting".*?</section>', html, re.S).group(0)
+    assert "Algemeen bestuur" in section and "Zwolle" in section and "Lelystad" not in section
+    assert f"/meetings/{upcoming_id}" in section
+    votes = re.search(r'aria-labelledby="open-polls".*?</section>', html, re.S).group(0)
+    assert "Begroting 2018" in votes
+
+
+def test_poll_page_of_a_poll_still_open_is_409(app, sec_client):
+    from governance.extensions import db
+    from governance.voting.services import create_poll
+
+    with app.app_context():
+        poll = create_poll(None, title="Motie")
+        db.session.commit()
+        poll_id = poll.id
+    response = sec_client.get(f"/charts/polls/{poll_id}")
+    assert response.status_code == 409
+    assert "not closed" in response.data.decode() or "niet gesloten" in response.data.decode()
+    assert sec_client.get(f"/charts/polls/{poll_id}/chart.png").status_code == 409
