@@ -86,11 +86,6 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
     return response
 
 
-def _options(default_format: str = "svg") -> serve.ChartOptions:
-    return serve.parse_options(request.args.get("on"), request.args.get("format", default_format),
-                               request.args.get("dpi"), default_format=default_format)
-
-
 @bp.route("/")
 @role_required(*VIEWERS)
 def index():
