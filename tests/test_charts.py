@@ -92,10 +92,11 @@ def lelystad(api, demo, people, sec):
     tokens = {email: people.token(email) for email in board}
     applications = api("GET", "/applications?status=received", token=sec).get_json()["items"]
     polls = []
-    for application, choices in zip(applications, (["yes"] * 30 + ["no"] * 5 + ["abstain"] * 1, ["yes"] * 38)):
+    votes = (["yes"] * 30 + ["no"] * 5 + ["abstain"] * 1, ["yes"] * 38)
+    for application, choices in zip(applications, votes, strict=True):
         poll = api("POST", "/polls", {"application_id": application["id"]}, chair).get_json()
         assert api("POST", f"/polls/{poll['id']}/open", token=chair).status_code == 200
-        for email, choice in zip(board, choices):
+        for email, choice in zip(board, choices, strict=False):  # the last cities do not vote
             assert api("POST", f"/polls/{poll['id']}/votes", {"choice": choice}, tokens[email]).status_code == 201
         closed = api("POST", f"/polls/{poll['id']}/close", token=chair).get_json()
         assert closed["result"]["outcome"] == "adopted"

@@ -3,8 +3,9 @@
 The data version is read from the database on every request in one small query: the
 latest audit entry that can touch a chart (every service that changes a city, a population
 figure, a membership, a name, the cap, an application or a poll appends one in the same
-transaction; accounts, tokens, the network day and single votes are left out) plus the row count and highest id of each table a chart reads (so a row
-added or removed without an audit entry, e.g. by a bulk import, still changes it).
+transaction; accounts, tokens, the network day and single votes are left out) plus the
+row count and highest id of each table a chart reads (so a row added or removed without
+an audit entry, e.g. by a bulk import, still changes it).
 Because the version comes from the database, every app server computes the same one:
 a change made through any server makes the next request on every server draw anew,
 with no invalidation messages. The resulting ETag is the same on every server too.

@@ -169,8 +169,8 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
     if admitted_days:
         at = {p.day: p.members for p in d.points}
         ax.plot(admitted_days, [at.get(day, d.founding) for day in admitted_days], linestyle="none",
-                marker="o", markersize=5 if len(admitted_days) <= 40 else 3, color=ORANGE, markeredgecolor=BLACK, markeredgewidth=0.6,
-                label=texts.legend["admission"])
+                marker="o", markersize=5 if len(admitted_days) <= 40 else 3, color=ORANGE, markeredgecolor=BLACK,
+                markeredgewidth=0.6, label=texts.legend["admission"])
         # Name the cities of the latest admission (the table under the chart names them all).
         last = admitted_days[-1]
         names = ", ".join(a.label for a in d.admissions if a.day == last)
@@ -201,7 +201,7 @@ def _barh(ax, labels, values, colors, hatches, locale: str) -> None:
     positions = range(len(labels))
     fontsize = BASE_FONT - (1 if len(labels) > 25 else 0)
     bars = ax.barh(positions, values, color=colors, edgecolor=BLACK, linewidth=0.4, height=0.72)
-    for bar, hatch in zip(bars, hatches):
+    for bar, hatch in zip(bars, hatches, strict=True):
         if hatch:
             bar.set_hatch(hatch)
     # Category names as plain texts left of the axis, not as tick labels: a matplotlib tick is five
@@ -209,10 +209,10 @@ def _barh(ax, labels, values, colors, hatches, locale: str) -> None:
     ax.set_yticks([])
     ax.set_ylim(len(labels) - 0.5, -0.5)
     names = ax.get_yaxis_transform()
-    for position, label in zip(positions, labels):
+    for position, label in zip(positions, labels, strict=True):
         ax.text(-0.01, position, label, transform=names, ha="right", va="center", fontsize=fontsize)
     biggest = max(values) if values else 0
-    for position, value in zip(positions, values):
+    for position, value in zip(positions, values, strict=True):
         ax.text(value + biggest * 0.01, position, format_decimal(value, locale=locale), va="center",
                 fontsize=fontsize)
     ax.set_xlim(0, biggest * 1.16 if biggest else 1)
