@@ -57,8 +57,10 @@ def test_membership_rows_are_the_dates_the_count_changed(chart):
     members = demo_members()
     founders = sum(1 for m in members if not m["joined_on"])
     dated = sorted({m["joined_on"] for m in members if m["joined_on"]})
-    expected = [[day, str(founders + sum(1 for m in members if m["joined_on"] and m["joined_on"] <= day)), "G32"]
-                for day in dated]
+    expected = [
+        [day, str(founders + sum(1 for m in members if m["joined_on"] and m["joined_on"] <= day)), "G32"]
+        for day in dated
+    ]
     assert rows[1:] == expected
     assert rows[-1] == ["2016-12-02", "38", "G32"]
     assert founders == 27
@@ -228,8 +230,9 @@ def test_a_change_makes_the_next_request_draw_anew(chart, api, sec, change):
     before_svg = chart(name, on="2018-06-01")
     etag = before.headers["ETag"]
     if change == "population":
-        r = api("PATCH", f"/cities/{cities['Gouda']['id']}", {"population": 72_500, "population_date": "2018-01-01"},
-                sec)
+        r = api(
+            "PATCH", f"/cities/{cities['Gouda']['id']}", {"population": 72_500, "population_date": "2018-01-01"}, sec
+        )
         expect = ["Gouda", "72500", "member"]
     elif change == "city_name":
         r = api("PATCH", f"/cities/{cities['Gouda']['id']}", {"name": "Gouda aan de IJssel"}, sec)
@@ -238,14 +241,34 @@ def test_a_change_makes_the_next_request_draw_anew(chart, api, sec, change):
         r = api("PATCH", f"/cities/{cities['Gouda']['id']}", {"province": "Utrecht"}, sec)
         expect = None
     elif change == "membership":
-        r = api("POST", "/cities", {"name": "Súdwest-Fryslân", "cbs_code": "GM1900", "province": "Friesland",
-                                   "population": 89_000, "population_date": "2017-01-01",
-                                   "joined_on": "2018-02-01"}, sec)
+        r = api(
+            "POST",
+            "/cities",
+            {
+                "name": "Súdwest-Fryslân",
+                "cbs_code": "GM1900",
+                "province": "Friesland",
+                "population": 89_000,
+                "population_date": "2017-01-01",
+                "joined_on": "2018-02-01",
+            },
+            sec,
+        )
         expect = ["Súdwest-Fryslân", "89000", "member"]
     elif change == "new_member":
-        r = api("POST", "/cities", {"name": "Súdwest-Fryslân", "cbs_code": "GM1900", "province": "Friesland",
-                                   "population": 89_000, "population_date": "2017-01-01",
-                                   "joined_on": "2018-02-01"}, sec)
+        r = api(
+            "POST",
+            "/cities",
+            {
+                "name": "Súdwest-Fryslân",
+                "cbs_code": "GM1900",
+                "province": "Friesland",
+                "population": 89_000,
+                "population_date": "2017-01-01",
+                "joined_on": "2018-02-01",
+            },
+            sec,
+        )
         expect = ["2018-02-01", "39", "G32"]
     else:
         r = api("PATCH", "/network", {"cap": 45, "decision": "AB 2018-03-01, besluit 4"}, sec)
@@ -260,8 +283,10 @@ def test_a_change_makes_the_next_request_draw_anew(chart, api, sec, change):
     if expect is not None:
         assert expect in rows
     if change == "province":
-        assert dict((r[0], int(r[1])) for r in rows[1:])["Utrecht"] == dict(
-            (r[0], int(r[1])) for r in read_csv(before)[1:])["Utrecht"] + 71_000
+        assert (
+            dict((r[0], int(r[1])) for r in rows[1:])["Utrecht"]
+            == dict((r[0], int(r[1])) for r in read_csv(before)[1:])["Utrecht"] + 71_000
+        )
     if change == "cap":
         assert "cap: 45" in after_svg.data.decode()
 
@@ -278,9 +303,10 @@ def test_the_etag_is_the_same_for_a_second_app_on_the_same_database(chart, app):
 
         token = issue_token(None, find_user(SEC), "second server")
         db.session.commit()
-    response = other.test_client().get("/api/v1/charts/population?on=2017-11-30",
-                                       headers={"Authorization": f"Bearer {token}",
-                                                "If-None-Match": first.headers["ETag"]})
+    response = other.test_client().get(
+        "/api/v1/charts/population?on=2017-11-30",
+        headers={"Authorization": f"Bearer {token}", "If-None-Match": first.headers["ETag"]},
+    )
     assert response.status_code == 304
 
 
@@ -323,8 +349,9 @@ def test_bad_options_are_422_with_a_sentence(api, sec, query, field):
 
 
 def test_every_bad_field_is_named_at_once(api, sec):
-    response = api.client.get("/api/v1/charts/membership?on=x&format=gif&dpi=7",
-                              headers={"Authorization": f"Bearer {sec}"})
+    response = api.client.get(
+        "/api/v1/charts/membership?on=x&format=gif&dpi=7", headers={"Authorization": f"Bearer {sec}"}
+    )
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"on", "format", "dpi"}
 
@@ -342,8 +369,14 @@ def test_dpi_sets_the_png_size(chart):
 
 @pytest.mark.parametrize(
     ("roles", "status"),
-    [(None, 401), (("chair",), 403), (("daily_board",), 403), (("board",), 200), (("secretariat",), 200),
-     (("chair", "board"), 200)],
+    [
+        (None, 401),
+        (("chair",), 403),
+        (("daily_board",), 403),
+        (("board",), 200),
+        (("secretariat",), 200),
+        (("chair", "board"), 200),
+    ],
 )
 def test_who_may_see_charts(api, demo, people, roles, status):
     token = None
@@ -376,14 +409,20 @@ def test_a_revoked_token_sees_no_chart(api, demo, people, runner):
 def test_charts_of_an_empty_network_say_so(api, people):
     _, email = people.user("secretariat")
     token = people.token(email)
-    for path, header in (("membership", ["date", "members", "name"]), ("population", ["city", "population", "status"]),
-                         ("provinces", ["province", "population"]), ("population-history", ["date", "population"])):
+    for path, header in (
+        ("membership", ["date", "members", "name"]),
+        ("population", ["city", "population", "status"]),
+        ("provinces", ["province", "population"]),
+        ("population-history", ["date", "population"]),
+    ):
         rows = read_csv(api("GET", f"/charts/{path}?format=csv", token=token))
         assert rows == [header]
         svg = api("GET", f"/charts/{path}", token=token)
         assert svg.status_code == 200
-        assert any(sentence in svg.data.decode() for sentence in (
-            "no members on this date", "no member cities on this date", "no population figures"))
+        assert any(
+            sentence in svg.data.decode()
+            for sentence in ("no members on this date", "no member cities on this date", "no population figures")
+        )
         assert api("GET", f"/charts/{path}?format=png", token=token).status_code == 200
 
 
@@ -399,6 +438,11 @@ def test_numbers_in_the_users_language(chart):
 
 def test_the_openapi_document_lists_the_charts(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/charts/membership", "/charts/population", "/charts/provinces", "/charts/population-history",
-                 "/charts/polls/{id}"):
+    for path in (
+        "/charts/membership",
+        "/charts/population",
+        "/charts/provinces",
+        "/charts/population-history",
+        "/charts/polls/{id}",
+    ):
         assert path in document["paths"]

@@ -28,10 +28,16 @@ def test_history_and_membership_agree_with_the_registry_on_every_date(app, peopl
         )
 
         for index in range(25):
-            city = create_city(None, CityInput(name=f"Stad {index}", cbs_code=f"GM{7000 + index}",
-                                               province=members.PROVINCES[index % 12],
-                                               population=rng.randint(50_000, 300_000),
-                                               population_date=dt.date(2005 + rng.randint(0, 3), 1, 1)))
+            city = create_city(
+                None,
+                CityInput(
+                    name=f"Stad {index}",
+                    cbs_code=f"GM{7000 + index}",
+                    province=members.PROVINCES[index % 12],
+                    population=rng.randint(50_000, 300_000),
+                    population_date=dt.date(2005 + rng.randint(0, 3), 1, 1),
+                ),
+            )
             for year in rng.sample(range(2009, 2024), 4):
                 record_population(None, city, rng.randint(50_000, 300_000), dt.date(year, rng.randint(1, 12), 1))
             if index < 8:
@@ -51,8 +57,10 @@ def test_history_and_membership_agree_with_the_registry_on_every_date(app, peopl
         for point in history.points:
             assert point.population == members.total_population_on(point.day), point
             assert point.population != previous
-            assert members.total_population_on(point.day - dt.timedelta(days=1)) != point.population or \
-                point == history.points[0]
+            assert (
+                members.total_population_on(point.day - dt.timedelta(days=1)) != point.population
+                or point == history.points[0]
+            )
             previous = point.population
         assert history.points[-1].population == members.total_population_on(on)
 
@@ -91,8 +99,17 @@ def svg_text(svg: bytes) -> str:
 
 
 def many_cities(n: int) -> chart_data.PopulationData:
-    cities = [chart_data.CityPopulation(i, f"Gemeente {i:03d}", "Utrecht", 400_000 - i * 500, dt.date(2025, 1, 1),
-                                        "member" if i % 10 else "applicant") for i in range(n)]
+    cities = [
+        chart_data.CityPopulation(
+            i,
+            f"Gemeente {i:03d}",
+            "Utrecht",
+            400_000 - i * 500,
+            dt.date(2025, 1, 1),
+            "member" if i % 10 else "applicant",
+        )
+        for i in range(n)
+    ]
     return chart_data.PopulationData(on=dt.date(2025, 6, 1), name="G400", cities=cities)
 
 
@@ -114,19 +131,41 @@ def test_every_chart_draws_from_plain_data(app):
     on = dt.date(2018, 6, 1)
     examples = {
         "membership": chart_data.MembershipData(
-            on=on, founding=0, first_name="G32", cap=40,
-            points=[chart_data.MembershipPoint(dt.date(2010, 1, 1), 32, "G32"),
-                    chart_data.MembershipPoint(dt.date(2018, 1, 1), 40, "G40")],
+            on=on,
+            founding=0,
+            first_name="G32",
+            cap=40,
+            points=[
+                chart_data.MembershipPoint(dt.date(2010, 1, 1), 32, "G32"),
+                chart_data.MembershipPoint(dt.date(2018, 1, 1), 40, "G40"),
+            ],
             admissions=[chart_data.DatedEvent(dt.date(2018, 1, 1), "Assen")],
-            renames=[chart_data.DatedEvent(dt.date(2018, 1, 1), "G32 → G40")]),
-        "provinces": chart_data.ProvinceData(on=on, name="G40", provinces=[
-            chart_data.ProvincePopulation("Drenthe", 174_000, 2)]),
-        "population-history": chart_data.PopulationHistoryData(on=on, name="G40", points=[
-            chart_data.PopulationPoint(dt.date(2017, 1, 1), 4_791_000),
-            chart_data.PopulationPoint(dt.date(2018, 1, 1), 4_947_000)]),
-        "poll": chart_data.PollData(poll_id=1, title="Toelating Assen", closed_on=dt.date(2017, 11, 30), yes=30, no=5,
-                                    abstain=3, cast=38, eligible=38, quorum_met=True, outcome="adopted",
-                                    reason="majority"),
+            renames=[chart_data.DatedEvent(dt.date(2018, 1, 1), "G32 → G40")],
+        ),
+        "provinces": chart_data.ProvinceData(
+            on=on, name="G40", provinces=[chart_data.ProvincePopulation("Drenthe", 174_000, 2)]
+        ),
+        "population-history": chart_data.PopulationHistoryData(
+            on=on,
+            name="G40",
+            points=[
+                chart_data.PopulationPoint(dt.date(2017, 1, 1), 4_791_000),
+                chart_data.PopulationPoint(dt.date(2018, 1, 1), 4_947_000),
+            ],
+        ),
+        "poll": chart_data.PollData(
+            poll_id=1,
+            title="Toelating Assen",
+            closed_on=dt.date(2017, 11, 30),
+            yes=30,
+            no=5,
+            abstain=3,
+            cast=38,
+            eligible=38,
+            quorum_met=True,
+            outcome="adopted",
+            reason="majority",
+        ),
     }
     with app.test_request_context():
         for chart, d in examples.items():
@@ -136,8 +175,13 @@ def test_every_chart_draws_from_plain_data(app):
             assert drawing.draw(chart, d, texts, "svg", 100) == svg  # the same bytes every time
             assert drawing.draw(chart, d, texts, "png", 72)[:8] == PNG
             assert texts.description and texts.alt
-        words = svg_text(drawing.draw("population-history", examples["population-history"],
-                                      texts_for("population-history", examples["population-history"], "nl")))
+        words = svg_text(
+            drawing.draw(
+                "population-history",
+                examples["population-history"],
+                texts_for("population-history", examples["population-history"], "nl"),
+            )
+        )
         assert "4.947.000" in words
         poll_texts = texts_for("poll", examples["poll"], "nl")
         assert "30 yes, 5 no, 3 abstain; 38 of 38" in poll_texts.description
@@ -146,8 +190,19 @@ def test_every_chart_draws_from_plain_data(app):
 
 
 def test_a_poll_nobody_voted_in_says_so(app):
-    d = chart_data.PollData(poll_id=2, title="Motie", closed_on=None, yes=0, no=0, abstain=0, cast=0, eligible=38,
-                            quorum_met=False, outcome="rejected", reason="quorum_not_met")
+    d = chart_data.PollData(
+        poll_id=2,
+        title="Motie",
+        closed_on=None,
+        yes=0,
+        no=0,
+        abstain=0,
+        cast=0,
+        eligible=38,
+        quorum_met=False,
+        outcome="rejected",
+        reason="quorum_not_met",
+    )
     with app.test_request_context():
         texts = texts_for("poll", d, "en")
         assert "No city voted in this poll." in svg_text(drawing.draw("poll", d, texts, "svg", 100))

@@ -22,16 +22,22 @@ def cells(html: str, table_id: str) -> list[list[str]]:
     """The text of each body row of a table on the page."""
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
     body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def test_dashboard_shows_the_network_at_a_glance(sec_client):
     response = sec_client.get("/", follow_redirects=True)
     assert response.request.path == "/charts/dashboard"
     html = response.data.decode()
-    for fact, value in (("fact-name", "G32"), ("fact-members", "38"), ("fact-population", "4.791.000"),
-                        ("fact-seats", "2")):
+    for fact, value in (
+        ("fact-name", "G32"),
+        ("fact-members", "38"),
+        ("fact-population", "4.791.000"),
+        ("fact-seats", "2"),
+    ):
         block = re.search(rf'id="{fact}".*?</li>', html, re.S).group(0)
         assert f'class="fact-value">{value}<' in block, (fact, block)
     assert "Assen" in html and "Hilversum" in html
@@ -86,8 +92,13 @@ def test_pages_are_for_the_secretariat_and_the_board(app, client, demo, people, 
         city_id = find_city("Assen").id if "board" in roles else None
     _id, email = people.user(*roles, city_id=city_id)
     people.login(client, email)
-    for path in ("/charts/", "/charts/dashboard", "/charts/population", "/charts/population/chart.svg",
-                 "/charts/members.csv"):
+    for path in (
+        "/charts/",
+        "/charts/dashboard",
+        "/charts/population",
+        "/charts/population/chart.svg",
+        "/charts/members.csv",
+    ):
         assert client.get(path).status_code == status, path
 
 

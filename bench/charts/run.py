@@ -32,8 +32,20 @@ sys.path.insert(0, str(ROOT))
 COLD_TARGET_MS = 300.0
 CACHED_TARGET_MS = 5.0
 CHARTS = ("membership", "population", "provinces", "population-history", "polls/{poll}")
-PROVINCES = ("Drenthe", "Flevoland", "Friesland", "Gelderland", "Groningen", "Limburg", "Noord-Brabant",
-             "Noord-Holland", "Overijssel", "Utrecht", "Zeeland", "Zuid-Holland")
+PROVINCES = (
+    "Drenthe",
+    "Flevoland",
+    "Friesland",
+    "Gelderland",
+    "Groningen",
+    "Limburg",
+    "Noord-Brabant",
+    "Noord-Holland",
+    "Overijssel",
+    "Utrecht",
+    "Zeeland",
+    "Zuid-Holland",
+)
 
 
 def make_app(path: Path):
@@ -42,14 +54,16 @@ def make_app(path: Path):
     from governance import create_app
     from governance.extensions import db
 
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "bench",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "RATELIMIT_ENABLED": False,
-        "CHEAP_PASSWORD_HASHES": True,
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "RATELIMIT_ENABLED": False,
+            "CHEAP_PASSWORD_HASHES": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         upgrade()
         from governance.members.services import ensure_network
@@ -65,7 +79,8 @@ def secretariat_token(app) -> str:
 
     with app.app_context():
         user = find_user("bench@example.test") or create_user(
-            None, "bench@example.test", "Bench", ["secretariat"], "Bench-Password-2017")
+            None, "bench@example.test", "Bench", ["secretariat"], "Bench-Password-2017"
+        )
         token = issue_token(None, user, "bench")
         db.session.commit()
         return token
@@ -77,12 +92,26 @@ def closed_poll(app, eligible: int, yes: int, no: int, abstain: int, day: dt.dat
     from governance.voting.models import Poll, PollKind, PollState
 
     cast = yes + no + abstain
-    result = {"yes": yes, "no": no, "abstain": abstain, "cast": cast, "eligible": eligible,
-              "quorum_met": cast * 2 > eligible, "outcome": "adopted" if yes > no else "rejected",
-              "reason": "majority" if yes > no else "no_majority", "votes": None}
+    result = {
+        "yes": yes,
+        "no": no,
+        "abstain": abstain,
+        "cast": cast,
+        "eligible": eligible,
+        "quorum_met": cast * 2 > eligible,
+        "outcome": "adopted" if yes > no else "rejected",
+        "reason": "majority" if yes > no else "no_majority",
+        "votes": None,
+    }
     with app.app_context():
-        poll = Poll(kind=PollKind.MOTION, title="Begroting", state=PollState.CLOSED, eligible_count=eligible,
-                    closed_at=dt.datetime.combine(day, dt.time(12)), result_json=json.dumps(result))
+        poll = Poll(
+            kind=PollKind.MOTION,
+            title="Begroting",
+            state=PollState.CLOSED,
+            eligible_count=eligible,
+            closed_at=dt.datetime.combine(day, dt.time(12)),
+            result_json=json.dumps(result),
+        )
         db.session.add(poll)
         db.session.commit()
         return poll.id
@@ -119,13 +148,25 @@ def seed_400(app, seed: int = 2017) -> int:
         network.cap = 500
         cities, figures, memberships, applications = [], [], [], []
         for index in range(400):
-            cities.append({"id": index + 1, "name": f"Gemeente {index + 1:03d}", "cbs_code": f"GM{1000 + index}",
-                           "province": PROVINCES[index % len(PROVINCES)]})
+            cities.append(
+                {
+                    "id": index + 1,
+                    "name": f"Gemeente {index + 1:03d}",
+                    "cbs_code": f"GM{1000 + index}",
+                    "province": PROVINCES[index % len(PROVINCES)],
+                }
+            )
             population = rng.randint(45_000, 400_000)
             for year in range(first_year, first_year + years):
                 population = max(1, int(population * rng.uniform(0.99, 1.02)))
-                figures.append({"city_id": index + 1, "population": population,
-                                "reference_date": dt.date(year, 1, 1), "source": "CBS"})
+                figures.append(
+                    {
+                        "city_id": index + 1,
+                        "population": population,
+                        "reference_date": dt.date(year, 1, 1),
+                        "source": "CBS",
+                    }
+                )
         order = list(range(1, 401))
         rng.shuffle(order)
         founders, joiners, applicants = order[:150], order[150:380], order[380:400]
@@ -138,9 +179,15 @@ def seed_400(app, seed: int = 2017) -> int:
             start = period["joined_on"] or dt.date(first_year, 1, 1)
             period["left_on"] = start + dt.timedelta(days=rng.randint(30, 2000))
         for city_id in applicants:
-            applications.append({"city_id": city_id, "status": ApplicationStatus.RECEIVED,
-                                 "received_on": dt.date(2025, 9, 1), "effective_on": dt.date(2026, 1, 1),
-                                 "motivation": ""})
+            applications.append(
+                {
+                    "city_id": city_id,
+                    "status": ApplicationStatus.RECEIVED,
+                    "received_on": dt.date(2025, 9, 1),
+                    "effective_on": dt.date(2026, 1, 1),
+                    "motivation": "",
+                }
+            )
         db.session.execute(sa.insert(City), cities)
         db.session.execute(sa.insert(PopulationFigure), figures)
         db.session.execute(sa.insert(Membership), memberships)
@@ -181,16 +228,20 @@ def bench_network(label: str, app, poll_id: int, token: str, repeat: int, cached
             cached = [timed(client, url, auth)[:2] for _ in range(cached_runs)]
             not_modified = [timed(client, url, {**auth, "If-None-Match": etag})[0] for _ in range(cached_runs)]
             walls = sorted(c[0] for c in cached)
-            rows.append({
-                "network": label, "chart": chart.replace("/{poll}", ""), "format": fmt,
-                "bytes": len(response.data),
-                "cold_ms": statistics.median(cold),
-                "cold_cpu_ms": statistics.median(cold_cpu),
-                "cached_ms": statistics.median(walls),
-                "cached_p95_ms": walls[max(0, int(len(walls) * 0.95) - 1)],
-                "cached_cpu_ms": statistics.median(c[1] for c in cached),
-                "not_modified_ms": statistics.median(not_modified),
-            })
+            rows.append(
+                {
+                    "network": label,
+                    "chart": chart.replace("/{poll}", ""),
+                    "format": fmt,
+                    "bytes": len(response.data),
+                    "cold_ms": statistics.median(cold),
+                    "cold_cpu_ms": statistics.median(cold_cpu),
+                    "cached_ms": statistics.median(walls),
+                    "cached_p95_ms": walls[max(0, int(len(walls) * 0.95) - 1)],
+                    "cached_cpu_ms": statistics.median(c[1] for c in cached),
+                    "not_modified_ms": statistics.median(not_modified),
+                }
+            )
     return rows
 
 
@@ -200,10 +251,12 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         cold_flag = "" if r["cold_ms"] <= COLD_TARGET_MS else " ✗"
         cached_flag = "" if r["cached_ms"] <= CACHED_TARGET_MS else " ✗"
-        print(f"| {r['network']} | {r['chart']} | {r['format']} | {r['bytes'] / 1024:.0f} KiB "
-              f"| {r['cold_ms']:.0f} ms ({r['cold_cpu_ms']:.0f}){cold_flag} "
-              f"| {r['cached_ms']:.1f} ms ({r['cached_cpu_ms']:.1f}){cached_flag} "
-              f"| {r['cached_p95_ms']:.1f} ms | {r['not_modified_ms']:.1f} ms |")
+        print(
+            f"| {r['network']} | {r['chart']} | {r['format']} | {r['bytes'] / 1024:.0f} KiB "
+            f"| {r['cold_ms']:.0f} ms ({r['cold_cpu_ms']:.0f}){cold_flag} "
+            f"| {r['cached_ms']:.1f} ms ({r['cached_cpu_ms']:.1f}){cached_flag} "
+            f"| {r['cached_p95_ms']:.1f} ms | {r['not_modified_ms']:.1f} ms |"
+        )
 
 
 def main() -> None:
@@ -229,9 +282,11 @@ def main() -> None:
         rows += bench_network(label, app, poll_id, token, args.repeat, args.cached)
     cpu = os.cpu_count()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Charts benchmark · Python {sys.version.split()[0]} · {cpu} CPUs · load {load:.1f} · SQLite · "
-          f"targets: cold ≤ {COLD_TARGET_MS:.0f} ms, cached ≤ {CACHED_TARGET_MS:.0f} ms median, wall clock "
-          f"(✗ = missed); medians, CPU time of this process in brackets")
+    print(
+        f"Charts benchmark · Python {sys.version.split()[0]} · {cpu} CPUs · load {load:.1f} · SQLite · "
+        f"targets: cold ≤ {COLD_TARGET_MS:.0f} ms, cached ≤ {CACHED_TARGET_MS:.0f} ms median, wall clock "
+        f"(✗ = missed); medians, CPU time of this process in brackets"
+    )
     print()
     print_table(rows)
     if args.json:

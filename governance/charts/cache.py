@@ -102,8 +102,10 @@ def chart_cache(app: Flask | None = None) -> LRUCache:
     app = app or current_app._get_current_object()
     cache = app.extensions.get("charts_cache")
     if cache is None:
-        cache = app.extensions.setdefault("charts_cache", LRUCache(
-            app.config.get("CHART_CACHE_SIZE", 256), app.config.get("CHART_CACHE_BYTES", 64 * 1024 * 1024)))
+        cache = app.extensions.setdefault(
+            "charts_cache",
+            LRUCache(app.config.get("CHART_CACHE_SIZE", 256), app.config.get("CHART_CACHE_BYTES", 64 * 1024 * 1024)),
+        )
     return cache
 
 
@@ -118,8 +120,9 @@ _IRRELEVANT = sa.and_(
 
 
 def _version_query() -> sa.Select:
-    audit = sa.table("audit_entry", sa.column("id"), sa.column("entry_hash"), sa.column("object_type"),
-                     sa.column("action"))
+    audit = sa.table(
+        "audit_entry", sa.column("id"), sa.column("entry_hash"), sa.column("object_type"), sa.column("action")
+    )
     relevant = sa.select(audit.c.id, audit.c.entry_hash).where(_IRRELEVANT).order_by(audit.c.id.desc()).limit(1)
     relevant = relevant.subquery()
     columns = [

@@ -191,20 +191,24 @@ def population_data(on: dt.date) -> PopulationData:
     applicant_ids = applicant_ids_on(on, member_ids)
     wanted = member_ids | applicant_ids
     figures = members.population_by_city_on(on, wanted) if wanted else {}
-    cities = db.session.execute(
-        sa.select(City.id, City.name, City.province).where(City.id.in_(wanted))
-    ).all() if wanted else []
+    cities = (
+        db.session.execute(sa.select(City.id, City.name, City.province).where(City.id.in_(wanted))).all()
+        if wanted
+        else []
+    )
     rows = []
     for city_id, name, province in cities:
         figure = figures.get(city_id)
-        rows.append(CityPopulation(
-            city_id=city_id,
-            city=name,
-            province=province,
-            population=figure.population if figure else None,
-            reference_date=figure.reference_date if figure else None,
-            status=members.CityStatus.MEMBER if city_id in member_ids else members.CityStatus.APPLICANT,
-        ))
+        rows.append(
+            CityPopulation(
+                city_id=city_id,
+                city=name,
+                province=province,
+                population=figure.population if figure else None,
+                reference_date=figure.reference_date if figure else None,
+                status=members.CityStatus.MEMBER if city_id in member_ids else members.CityStatus.APPLICANT,
+            )
+        )
     rows.sort(key=lambda c: (-(c.population or 0), c.city.casefold()))
     return PopulationData(on=on, name=members.name_on(members.get_network(), on), cities=rows)
 
@@ -287,9 +291,9 @@ def population_history_data(on: dt.date) -> PopulationHistoryData:
     dated on or before the day (ties broken by the later record, as that service does).
     """
     figures = db.session.execute(
-        sa.select(PopulationFigure.reference_date, PopulationFigure.id, PopulationFigure.city_id,
-                  PopulationFigure.population)
-        .where(PopulationFigure.reference_date <= on)
+        sa.select(
+            PopulationFigure.reference_date, PopulationFigure.id, PopulationFigure.city_id, PopulationFigure.population
+        ).where(PopulationFigure.reference_date <= on)
     ).all()
     periods = db.session.execute(sa.select(Membership.city_id, Membership.joined_on, Membership.left_on)).all()
 
@@ -381,8 +385,10 @@ def poll_data(poll_id: int) -> PollData:
     poll = get_poll(poll_id)
     result = poll.result
     if poll.state != PollState.CLOSED or result is None:
-        raise Conflict(_("Poll %(id)s is not closed yet: its result is drawn once the chair closes it.",
-                         id=poll_id), code="invalid_state")
+        raise Conflict(
+            _("Poll %(id)s is not closed yet: its result is drawn once the chair closes it.", id=poll_id),
+            code="invalid_state",
+        )
     return PollData(
         poll_id=poll.id,
         title=poll.title,

@@ -53,8 +53,9 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 _draw_lock = threading.Lock()
 
 
-def _figure(height_in: float, left_in: float = 0.85, bottom_in: float = 0.6, right_in: float = 0.3,
-            top_in: float = 0.8) -> tuple[Figure, object]:
+def _figure(
+    height_in: float, left_in: float = 0.85, bottom_in: float = 0.6, right_in: float = 0.3, top_in: float = 0.8
+) -> tuple[Figure, object]:
     """A figure with one axes placed by fixed margins in inches.
 
     Margins are set by hand rather than by matplotlib's layout engines, which draw the
@@ -62,12 +63,14 @@ def _figure(height_in: float, left_in: float = 0.85, bottom_in: float = 0.6, rig
     """
     figure = Figure(figsize=(WIDTH_IN, height_in))
     FigureCanvasAgg(figure)
-    ax = figure.add_axes((
-        left_in / WIDTH_IN,
-        bottom_in / height_in,
-        1 - (left_in + right_in) / WIDTH_IN,
-        1 - (top_in + bottom_in) / height_in,
-    ))
+    ax = figure.add_axes(
+        (
+            left_in / WIDTH_IN,
+            bottom_in / height_in,
+            1 - (left_in + right_in) / WIDTH_IN,
+            1 - (top_in + bottom_in) / height_in,
+        )
+    )
     return figure, ax
 
 
@@ -88,11 +91,19 @@ def _save(figure: Figure, fmt: str, dpi: int) -> bytes:
 
 def _titles(figure: Figure, ax, texts: ChartTexts) -> None:
     height = figure.get_figheight()
-    figure.text(0.1 / WIDTH_IN, 1 - 0.12 / height, texts.title, ha="left", va="top", fontsize=BASE_FONT + 4,
-                fontweight="bold")
+    figure.text(
+        0.1 / WIDTH_IN, 1 - 0.12 / height, texts.title, ha="left", va="top", fontsize=BASE_FONT + 4, fontweight="bold"
+    )
     if texts.subtitle:
-        figure.text(0.1 / WIDTH_IN, 1 - 0.42 / height, texts.subtitle, ha="left", va="top",
-                    fontsize=BASE_FONT + 1, color="#333333")
+        figure.text(
+            0.1 / WIDTH_IN,
+            1 - 0.42 / height,
+            texts.subtitle,
+            ha="left",
+            va="top",
+            fontsize=BASE_FONT + 1,
+            color="#333333",
+        )
 
 
 def _style(ax) -> None:
@@ -159,8 +170,14 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
     ax.step(days, counts, where="post", color=BLUE, linewidth=2, label=texts.legend["members"])
     if d.founding:
         # Founding members have no date: a dotted stub before the first recorded change.
-        ax.plot([lead_in, start], [d.founding, d.founding], color=BLUE, linewidth=2, linestyle=":",
-                label=texts.legend["founding"])
+        ax.plot(
+            [lead_in, start],
+            [d.founding, d.founding],
+            color=BLUE,
+            linewidth=2,
+            linestyle=":",
+            label=texts.legend["founding"],
+        )
         ax.plot([start, start], [d.founding, counts[0]], color=BLUE, linewidth=2)
 
     ax.axhline(d.cap, color=VERMILLION, linestyle="--", linewidth=1.5, label=texts.legend["cap"])
@@ -168,23 +185,47 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
     admitted_days = sorted({a.day for a in d.admissions})
     if admitted_days:
         at = {p.day: p.members for p in d.points}
-        ax.plot(admitted_days, [at.get(day, d.founding) for day in admitted_days], linestyle="none",
-                marker="o", markersize=5 if len(admitted_days) <= 40 else 3, color=ORANGE, markeredgecolor=BLACK,
-                markeredgewidth=0.6, label=texts.legend["admission"])
+        ax.plot(
+            admitted_days,
+            [at.get(day, d.founding) for day in admitted_days],
+            linestyle="none",
+            marker="o",
+            markersize=5 if len(admitted_days) <= 40 else 3,
+            color=ORANGE,
+            markeredgecolor=BLACK,
+            markeredgewidth=0.6,
+            label=texts.legend["admission"],
+        )
         # Name the cities of the latest admission (the table under the chart names them all).
         last = admitted_days[-1]
         names = ", ".join(a.label for a in d.admissions if a.day == last)
         if len(names) > 48:
             names = names[:46] + "…"
-        ax.annotate(names, (last, at.get(last, d.founding)), xytext=(-8, 6), textcoords="offset points",
-                    ha="right", va="bottom", fontsize=BASE_FONT - 1, color="#333333")
+        ax.annotate(
+            names,
+            (last, at.get(last, d.founding)),
+            xytext=(-8, 6),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=BASE_FONT - 1,
+            color="#333333",
+        )
 
     top = max(max(counts), d.cap, d.founding) * 1.18 + 1
     for rename in d.renames:
         ax.axvline(rename.day, color=PURPLE, linestyle="-.", linewidth=1.5)
-        ax.annotate(f"{rename.label}\n{babel_format_date(rename.day, 'medium', locale=texts.locale)}",
-                    (date2num(rename.day), top * 0.97), xytext=(-4, 0), textcoords="offset points",
-                    ha="right", va="top", fontsize=BASE_FONT, color=BLACK, fontweight="bold")
+        ax.annotate(
+            f"{rename.label}\n{babel_format_date(rename.day, 'medium', locale=texts.locale)}",
+            (date2num(rename.day), top * 0.97),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=BASE_FONT,
+            color=BLACK,
+            fontweight="bold",
+        )
 
     ax.set_ylim(0, top)
     ax.set_xlim(lead_in, max(d.on, days[-1]) + dt.timedelta(days=max(30, span // 40)))
@@ -213,8 +254,7 @@ def _barh(ax, labels, values, colors, hatches, locale: str) -> None:
         ax.text(-0.01, position, label, transform=names, ha="right", va="center", fontsize=fontsize)
     biggest = max(values) if values else 0
     for position, value in zip(positions, values, strict=True):
-        ax.text(value + biggest * 0.01, position, format_decimal(value, locale=locale), va="center",
-                fontsize=fontsize)
+        ax.text(value + biggest * 0.01, position, format_decimal(value, locale=locale), va="center", fontsize=fontsize)
     ax.set_xlim(0, biggest * 1.16 if biggest else 1)
     ax.xaxis.set_major_formatter(_number_formatter(locale))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
@@ -226,7 +266,7 @@ def draw_population(d: PopulationData, texts: ChartTexts, fmt: str, dpi: int) ->
     shown = d.cities
     rest = []
     if len(shown) > MAX_BARS:
-        shown, rest = d.cities[: MAX_BARS - 1], d.cities[MAX_BARS - 1:]
+        shown, rest = d.cities[: MAX_BARS - 1], d.cities[MAX_BARS - 1 :]
     labels = [c.city for c in shown]
     values = [c.population or 0 for c in shown]
     colors = [BLUE if c.status == "member" else ORANGE for c in shown]
@@ -237,8 +277,9 @@ def draw_population(d: PopulationData, texts: ChartTexts, fmt: str, dpi: int) ->
         colors.append(SKY_BLUE)
         hatches.append("..")
     fontsize = BASE_FONT - (1 if len(labels) > 25 else 0)
-    figure, ax = _figure(min(11.0, 1.6 + 0.2 * len(labels)), left_in=0.25 + _label_width_in(labels, fontsize),
-                         right_in=0.5)
+    figure, ax = _figure(
+        min(11.0, 1.6 + 0.2 * len(labels)), left_in=0.25 + _label_width_in(labels, fontsize), right_in=0.5
+    )
     _titles(figure, ax, texts)
     _style(ax)
     _barh(ax, labels, values, colors, hatches, texts.locale)
@@ -256,8 +297,7 @@ def draw_provinces(d: ProvinceData, texts: ChartTexts, fmt: str, dpi: int) -> by
     """Horizontal bars per province, largest first."""
     labels = [p.province for p in d.provinces]
     values = [p.population for p in d.provinces]
-    figure, ax = _figure(1.8 + 0.32 * len(labels), left_in=0.25 + _label_width_in(labels, BASE_FONT),
-                         right_in=0.5)
+    figure, ax = _figure(1.8 + 0.32 * len(labels), left_in=0.25 + _label_width_in(labels, BASE_FONT), right_in=0.5)
     _titles(figure, ax, texts)
     _style(ax)
     _barh(ax, labels, values, [BLUE] * len(labels), [""] * len(labels), texts.locale)
@@ -282,8 +322,15 @@ def draw_population_history(d: PopulationHistoryData, texts: ChartTexts, fmt: st
     ax.set_ylabel(texts.y_label, fontsize=BASE_FONT + 1)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     last = d.points[-1]
-    ax.annotate(format_decimal(last.population, locale=texts.locale), (days[-1], last.population),
-                xytext=(-4, 6), textcoords="offset points", ha="right", fontsize=BASE_FONT, fontweight="bold")
+    ax.annotate(
+        format_decimal(last.population, locale=texts.locale),
+        (days[-1], last.population),
+        xytext=(-4, 6),
+        textcoords="offset points",
+        ha="right",
+        fontsize=BASE_FONT,
+        fontweight="bold",
+    )
     return _save(figure, fmt, dpi)
 
 

@@ -33,15 +33,17 @@ def member_rows(day: dt.date) -> list[MemberRow]:
     for city in members.members_on(day):
         figure = city.population_on(day)
         period = city.membership_on(day)
-        rows.append(MemberRow(
-            name=city.name,
-            cbs_code=city.cbs_code,
-            province=city.province,
-            population=figure.population if figure else None,
-            population_date=figure.reference_date if figure else None,
-            joined_on=period.joined_on if period else None,
-            left_on=period.left_on if period else None,
-        ))
+        rows.append(
+            MemberRow(
+                name=city.name,
+                cbs_code=city.cbs_code,
+                province=city.province,
+                population=figure.population if figure else None,
+                population_date=figure.reference_date if figure else None,
+                joined_on=period.joined_on if period else None,
+                left_on=period.left_on if period else None,
+            )
+        )
     return rows
 
 
@@ -63,8 +65,15 @@ def members_csv(day: dt.date) -> bytes:
 
 
 def xlsx_headers() -> tuple[str, ...]:
-    return (_("City"), _("CBS code"), _("Province"), _("Population"), _("Population on"), _("Member since"),
-            _("Member until"))
+    return (
+        _("City"),
+        _("CBS code"),
+        _("Province"),
+        _("Population"),
+        _("Population on"),
+        _("Member since"),
+        _("Member until"),
+    )
 
 
 def members_xlsx(day: dt.date, network_name: str) -> bytes:
@@ -82,8 +91,9 @@ def members_xlsx(day: dt.date, network_name: str) -> bytes:
         cell.font = Font(bold=True)
     for r in rows:
         # openpyxl writes str values as text, never as formulas, unless they start with "=".
-        sheet.append([_safe_text(r.name), r.cbs_code, r.province, r.population, r.population_date, r.joined_on,
-                      r.left_on])
+        sheet.append(
+            [_safe_text(r.name), r.cbs_code, r.province, r.population, r.population_date, r.joined_on, r.left_on]
+        )
     sheet.freeze_panes = "A2"
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=7):
         for cell in row:

@@ -31,8 +31,14 @@ class ChartOptions:
     dpi: int
 
 
-def parse_options(on: Optional[str], fmt: Optional[str], dpi: Optional[str], *,
-                  default_format: str = "svg", today: Optional[dt.date] = None) -> ChartOptions:
+def parse_options(
+    on: Optional[str],
+    fmt: Optional[str],
+    dpi: Optional[str],
+    *,
+    default_format: str = "svg",
+    today: Optional[dt.date] = None,
+) -> ChartOptions:
     """Check `on`, `format` and `dpi` from a query string; one 422 naming every bad field."""
     errors: dict[str, list[str]] = {}
     day = today or dt.date.today()
@@ -47,8 +53,13 @@ def parse_options(on: Optional[str], fmt: Optional[str], dpi: Optional[str], *,
             errors["on"] = [_("'%(value)s' is not a date as YYYY-MM-DD.", value=on[:40])]
         elif not FIRST_DAY <= parsed <= LAST_DAY:
             # Chart axes reach a little before and after the day; the calendar's ends would overflow.
-            errors["on"] = [_("The date must lie between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
-                              last=LAST_DAY.isoformat())]
+            errors["on"] = [
+                _(
+                    "The date must lie between %(first)s and %(last)s.",
+                    first=FIRST_DAY.isoformat(),
+                    last=LAST_DAY.isoformat(),
+                )
+            ]
         else:
             day = parsed
     chosen = default_format if fmt in (None, "") else fmt.strip().lower()
@@ -57,8 +68,9 @@ def parse_options(on: Optional[str], fmt: Optional[str], dpi: Optional[str], *,
     resolution = DPI_DEFAULT
     if dpi not in (None, ""):
         if not re.fullmatch(r"\d{1,4}", dpi.strip()) or not DPI_MIN <= int(dpi) <= DPI_MAX:
-            errors["dpi"] = [_("The resolution (dpi) must be a whole number from %(low)d to %(high)d.",
-                               low=DPI_MIN, high=DPI_MAX)]
+            errors["dpi"] = [
+                _("The resolution (dpi) must be a whole number from %(low)d to %(high)d.", low=DPI_MIN, high=DPI_MAX)
+            ]
         else:
             resolution = int(dpi)
     if errors:
@@ -90,8 +102,9 @@ def csv_bytes(header: tuple[str, ...], rows: list[tuple]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def render(chart: str, options: ChartOptions, locale: str, poll_id: Optional[int] = None,
-           version: Optional[str] = None) -> Rendered:
+def render(
+    chart: str, options: ChartOptions, locale: str, poll_id: Optional[int] = None, version: Optional[str] = None
+) -> Rendered:
     """The chart in the asked format, drawn at most once per data version and options."""
     from governance.charts.drawing import draw
     from governance.charts.texts import texts_for

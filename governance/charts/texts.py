@@ -49,8 +49,12 @@ class ChartTexts:
 
 
 def status_label(status: str) -> str:
-    return {"member": _("member"), "applicant": _("applicant"), "former": _("former member"),
-            "none": _("not a member")}.get(status, status)
+    return {
+        "member": _("member"),
+        "applicant": _("applicant"),
+        "former": _("former member"),
+        "none": _("not a member"),
+    }.get(status, status)
 
 
 def choice_label(choice: str) -> str:
@@ -60,8 +64,12 @@ def choice_label(choice: str) -> str:
 
 def outcome_label(outcome: str, reason: str) -> str:
     outcomes = {"adopted": _("adopted"), "rejected": _("rejected")}
-    reasons = {"quorum_not_met": _("no quorum"), "tie": _("tie"), "majority": _("majority"),
-               "no_majority": _("no majority")}
+    reasons = {
+        "quorum_not_met": _("no quorum"),
+        "tie": _("tie"),
+        "majority": _("majority"),
+        "no_majority": _("no majority"),
+    }
     text = outcomes.get(outcome, outcome)
     return f"{text} ({reasons[reason]})" if reason in reasons else text
 
@@ -100,20 +108,39 @@ def membership_texts(d: chart_data.MembershipData, locale: str) -> ChartTexts:
     parts = []
     if d.points:
         first = d.points[0]
-        parts.append(_("From %(count)s members on %(first)s to %(now)s on %(date)s, under a cap of %(cap)s.",
-                       count=n(first.members), first=long_date(first.day, locale), now=n(d.members_now),
-                       date=long_date(d.on, locale), cap=n(d.cap)))
+        parts.append(
+            _(
+                "From %(count)s members on %(first)s to %(now)s on %(date)s, under a cap of %(cap)s.",
+                count=n(first.members),
+                first=long_date(first.day, locale),
+                now=n(d.members_now),
+                date=long_date(d.on, locale),
+                cap=n(d.cap),
+            )
+        )
     else:
-        parts.append(_("%(now)s members on %(date)s, under a cap of %(cap)s.", now=n(d.members_now),
-                       date=long_date(d.on, locale), cap=n(d.cap)))
+        parts.append(
+            _(
+                "%(now)s members on %(date)s, under a cap of %(cap)s.",
+                now=n(d.members_now),
+                date=long_date(d.on, locale),
+                cap=n(d.cap),
+            )
+        )
     if d.founding:
         parts.append(_("%(count)s cities were members before the records start.", count=n(d.founding)))
     for rename in d.renames:
         parts.append(_("Renamed %(change)s on %(date)s.", change=rename.label, date=long_date(rename.day, locale)))
     if d.admissions:
         last = d.admissions[-1]
-        parts.append(_("%(count)s admissions on record; the latest: %(city)s on %(date)s.",
-                       count=n(len(d.admissions)), city=last.label, date=long_date(last.day, locale)))
+        parts.append(
+            _(
+                "%(count)s admissions on record; the latest: %(city)s on %(date)s.",
+                count=n(len(d.admissions)),
+                city=last.label,
+                date=long_date(last.day, locale),
+            )
+        )
     texts.description = " ".join(parts)
     return texts
 
@@ -126,23 +153,37 @@ def population_texts(d: chart_data.PopulationData, locale: str) -> ChartTexts:
         subtitle=_("%(count)s member cities, as on %(date)s", count=n(len(d.members)), date=long_date(d.on, locale)),
         x_label=_("Inhabitants"),
         empty=_("There are no member cities on this date."),
-        legend={"member": _("member"), "applicant": _("applicant (not in the total)"),
-                "others": _("%(count)s other cities", count=n(max(0, len(d.cities) - chart_data.MAX_BARS + 1)))},
+        legend={
+            "member": _("member"),
+            "applicant": _("applicant (not in the total)"),
+            "others": _("%(count)s other cities", count=n(max(0, len(d.cities) - chart_data.MAX_BARS + 1))),
+        },
         columns=(_("City"), _("Population"), _("Status")),
     )
-    texts.alt = _("Horizontal bar chart of the population of each member city, largest first; applicants "
-                  "are hatched.")
+    texts.alt = _("Horizontal bar chart of the population of each member city, largest first; applicants are hatched.")
     if d.is_empty:
         texts.description = texts.empty
         return texts
-    parts = [_("%(count)s member cities with %(total)s inhabitants in total on %(date)s.",
-               count=n(len(d.members)), total=n(d.total), date=long_date(d.on, locale))]
+    parts = [
+        _(
+            "%(count)s member cities with %(total)s inhabitants in total on %(date)s.",
+            count=n(len(d.members)),
+            total=n(d.total),
+            date=long_date(d.on, locale),
+        )
+    ]
     with_figures = [c for c in d.members if c.population is not None]
     if with_figures:
         largest, smallest = with_figures[0], with_figures[-1]
-        parts.append(_("Largest: %(large)s (%(large_n)s); smallest: %(small)s (%(small_n)s).",
-                       large=largest.city, large_n=n(largest.population), small=smallest.city,
-                       small_n=n(smallest.population)))
+        parts.append(
+            _(
+                "Largest: %(large)s (%(large_n)s); smallest: %(small)s (%(small_n)s).",
+                large=largest.city,
+                large_n=n(largest.population),
+                small=smallest.city,
+                small_n=n(smallest.population),
+            )
+        )
     if d.applicants:
         listed = ", ".join(f"{c.city} ({n(c.population)})" for c in d.applicants)
         parts.append(_("Applicants: %(list)s.", list=listed))
@@ -165,12 +206,15 @@ def province_texts(d: chart_data.ProvinceData, locale: str) -> ChartTexts:
         texts.description = texts.empty
         return texts
     listed = "; ".join(
-        _("%(province)s %(population)s (%(count)s cities)", province=p.province, population=n(p.population),
-          count=n(p.cities))
+        _(
+            "%(province)s %(population)s (%(count)s cities)",
+            province=p.province,
+            population=n(p.population),
+            count=n(p.cities),
+        )
         for p in d.provinces
     )
-    texts.description = _("Population per province on %(date)s: %(list)s.", date=long_date(d.on, locale),
-                          list=listed)
+    texts.description = _("Population per province on %(date)s: %(list)s.", date=long_date(d.on, locale), list=listed)
     return texts
 
 
@@ -193,8 +237,12 @@ def population_history_texts(d: chart_data.PopulationHistoryData, locale: str) -
     texts.description = _(
         "The members together had %(first)s inhabitants on %(first_date)s and %(last)s on %(last_date)s "
         "(%(changes)s changes).",
-        first=n(first.population), first_date=long_date(first.day, locale), last=n(last.population),
-        last_date=long_date(last.day, locale), changes=n(len(d.points)))
+        first=n(first.population),
+        first_date=long_date(first.day, locale),
+        last=n(last.population),
+        last_date=long_date(last.day, locale),
+        changes=n(len(d.points)),
+    )
     return texts
 
 
@@ -204,20 +252,30 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
     texts = ChartTexts(
         locale=locale,
         title=d.title,
-        subtitle=_("%(cast)s of %(eligible)s cities voted (%(turnout)s) · %(outcome)s", cast=n(d.cast),
-                   eligible=n(d.eligible), turnout=turnout, outcome=outcome_label(d.outcome, d.reason)),
+        subtitle=_(
+            "%(cast)s of %(eligible)s cities voted (%(turnout)s) · %(outcome)s",
+            cast=n(d.cast),
+            eligible=n(d.eligible),
+            turnout=turnout,
+            outcome=outcome_label(d.outcome, d.reason),
+        ),
         x_label=_("Number of votes"),
         empty=_("No city voted in this poll."),
-        legend={choice: choice_label(choice) for choice in d.CHOICES}
-        | {"not_voted": _("did not vote")},
+        legend={choice: choice_label(choice) for choice in d.CHOICES} | {"not_voted": _("did not vote")},
         columns=(_("Choice"), _("Number of votes")),
     )
     texts.alt = _("Bar chart of the votes for, against and abstaining in a closed poll, with the turnout.")
     texts.description = _(
         "%(yes)s yes, %(no)s no, %(abstain)s abstain; %(cast)s of %(eligible)s eligible cities voted "
         "(%(turnout)s). Outcome: %(outcome)s.",
-        yes=n(d.yes), no=n(d.no), abstain=n(d.abstain), cast=n(d.cast), eligible=n(d.eligible), turnout=turnout,
-        outcome=outcome_label(d.outcome, d.reason))
+        yes=n(d.yes),
+        no=n(d.no),
+        abstain=n(d.abstain),
+        cast=n(d.cast),
+        eligible=n(d.eligible),
+        turnout=turnout,
+        outcome=outcome_label(d.outcome, d.reason),
+    )
     return texts
 
 

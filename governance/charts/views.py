@@ -22,8 +22,7 @@ from governance.charts.texts import (
 from governance.errors import DomainError
 from governance.extensions import db
 
-bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static", static_url_path="/static")
 
 VIEWERS = (Role.SECRETARIAT, Role.BOARD)
 CHART_NAMES = 'any(membership, population, provinces, "population-history")'
@@ -78,7 +77,8 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
         response = Response(rendered.body, mimetype=rendered.mimetype)
         if options.fmt == "csv":
             response.headers["Content-Disposition"] = (
-                f'attachment; filename="{serve.download_name(chart, options, poll_id)}"')
+                f'attachment; filename="{serve.download_name(chart, options, poll_id)}"'
+            )
     response.set_etag(etag)
     # Keep a copy, but ask each time: the ETag answers with 304 while the data is unchanged.
     response.headers["Cache-Control"] = "private, no-cache"
@@ -136,8 +136,18 @@ def _render_page(chart, d, day, problem, rows, poll_id=None):
         image = {fmt: url_for("charts.image", chart=chart, fmt=fmt, on=on) for fmt in ("svg", "png", "csv")}
         image["print"] = url_for("charts.image", chart=chart, fmt="png", dpi=300, on=on)
     status = 422 if problem else 200
-    return render_template("charts/chart.html", chart=chart, data=d, texts=texts, day=day, problem=problem,
-                           rows=rows, image=image, page_title=chart_title(chart), poll_id=poll_id), status
+    return render_template(
+        "charts/chart.html",
+        chart=chart,
+        data=d,
+        texts=texts,
+        day=day,
+        problem=problem,
+        rows=rows,
+        image=image,
+        page_title=chart_title(chart),
+        poll_id=poll_id,
+    ), status
 
 
 def _table_rows(chart: str, d) -> list[tuple]:
@@ -186,4 +196,3 @@ def members_export(fmt: str):
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="members-{day.isoformat()}.{fmt}"'
     return response
-

@@ -23,11 +23,26 @@ def closed_poll(app, demo):
     """A closed motion with its frozen result (the voting flow itself is tested in test_voting_flow)."""
     from governance.voting.models import Poll, PollKind, PollState
 
-    result = {"yes": 30, "no": 5, "abstain": 3, "cast": 38, "eligible": 38, "quorum_met": True,
-              "outcome": "adopted", "reason": "majority", "votes": None}
+    result = {
+        "yes": 30,
+        "no": 5,
+        "abstain": 3,
+        "cast": 38,
+        "eligible": 38,
+        "quorum_met": True,
+        "outcome": "adopted",
+        "reason": "majority",
+        "votes": None,
+    }
     with app.app_context():
-        poll = Poll(kind=PollKind.MOTION, title="Begroting 2018", state=PollState.CLOSED, eligible_count=38,
-                    closed_at=dt.datetime(2017, 11, 30, 15, 0), result_json=json.dumps(result))
+        poll = Poll(
+            kind=PollKind.MOTION,
+            title="Begroting 2018",
+            state=PollState.CLOSED,
+            eligible_count=38,
+            closed_at=dt.datetime(2017, 11, 30, 15, 0),
+            result_json=json.dumps(result),
+        )
         db.session.add(poll)
         db.session.commit()
         return poll.id
