@@ -33,11 +33,14 @@ def sec(demo, people):
 
 @pytest.fixture
 def chart(api, sec):
-    """GET a chart with the secretariat's token: chart("membership", format="csv", on="2017-11-30")."""
+    """GET a chart with the secretariat's token: chart("membership", format="csv", on="2017-11-30").
+
+    In English unless the headers say otherwise, so the words the tests look for are the source strings.
+    """
 
     def get(name, token=None, headers=None, **params):
         query = "&".join(f"{key}={value}" for key, value in params.items())
-        all_headers = {"Authorization": f"Bearer {token or sec}", **(headers or {})}
+        all_headers = {"Authorization": f"Bearer {token or sec}", "Accept-Language": "en", **(headers or {})}
         return api.client.get(f"/api/v1/charts/{name}" + (f"?{query}" if query else ""), headers=all_headers)
 
     return get
@@ -163,7 +166,7 @@ def test_population_per_city_with_applicants_apart(chart, api, sec):
     assert populations == sorted(populations, reverse=True)
     expected = {m["name"]: m["population"] for m in demo_members()}
     assert {r[0]: r[1] for r in members} == expected
-    svg = chart("population", on="2017-11-30").data.decode()
+    svg = chart("population", on="2017-11-30", headers={"Accept-Language": "nl"}).data.decode()
     assert "4.791.000" in svg  # the total in the title, with Dutch separators
 
 
@@ -417,7 +420,9 @@ def test_charts_of_an_empty_network_say_so(api, people):
     ):
         rows = read_csv(api("GET", f"/charts/{path}?format=csv", token=token))
         assert rows == [header]
-        svg = api("GET", f"/charts/{path}", token=token)
+        svg = api.client.get(
+            f"/api/v1/charts/{path}", headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+        )
         assert svg.status_code == 200
         assert any(
             sentence in svg.data.decode()

@@ -13,6 +13,8 @@ from governance.extensions import db
 from governance.members import services as members
 
 PNG = b"\x89PNG\r\n\x1a\n"
+# The API honours Accept-Language (pages follow the language cookie): English, the source strings.
+ENGLISH = "/api/v1/charts/membership"
 
 
 def test_history_and_membership_agree_with_the_registry_on_every_date(app, people):
@@ -115,7 +117,7 @@ def many_cities(n: int) -> chart_data.PopulationData:
 
 def test_population_of_400_cities_stays_readable_on_a4(app):
     d = many_cities(400)
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(ENGLISH, headers={"Accept-Language": "en"}):
         texts = texts_for("population", d, "en")
         svg = drawing.draw("population", d, texts, "svg", 100)
     words = svg_text(svg)
@@ -167,7 +169,7 @@ def test_every_chart_draws_from_plain_data(app):
             reason="majority",
         ),
     }
-    with app.test_request_context():
+    with app.test_request_context(ENGLISH, headers={"Accept-Language": "en"}):
         for chart, d in examples.items():
             texts = texts_for(chart, d, "nl")
             svg = drawing.draw(chart, d, texts, "svg", 100)
@@ -203,7 +205,7 @@ def test_a_poll_nobody_voted_in_says_so(app):
         outcome="rejected",
         reason="quorum_not_met",
     )
-    with app.test_request_context():
+    with app.test_request_context(ENGLISH, headers={"Accept-Language": "en"}):
         texts = texts_for("poll", d, "en")
         assert "No city voted in this poll." in svg_text(drawing.draw("poll", d, texts, "svg", 100))
         assert d.rows() == [("yes", 0), ("no", 0), ("abstain", 0)]
