@@ -160,7 +160,7 @@ def _placeholder_budget_pdf() -> bytes:
     return out.getvalue()
 
 
-def seed_network_day(actor=None, with_polls: bool = True) -> Meeting:
+def seed_network_day(actor=None, with_motion: bool = True) -> Meeting:
     """Add the network day of 30 November 2017 with the letter's programme and the general board's agenda."""
     existing = db.session.scalars(sa.select(Meeting).where(Meeting.date == DAY, Meeting.title == TITLE)).first()
     if existing is not None:
@@ -188,11 +188,11 @@ def seed_network_day(actor=None, with_polls: bool = True) -> Meeting:
     budget = services.add_document(
         actor, meeting, "Begroting 2018", DOCUMENTS_PUBLISHED, _placeholder_budget_pdf(), item_id=board_item.id
     )
-    admission_polls = _admission_polls(actor) if with_polls else []
-    for title, poll in admission_polls:
-        services.add_agenda_item(actor, meeting, title, poll_id=poll.id if poll else None)
+    # The admission votes are the chair's to prepare; the agenda shows each application's poll once it exists.
+    for application in _open_applications():
+        services.add_agenda_item(actor, meeting, f"Lidmaatschap {application.city.name}", application_id=application.id)
     motion = None
-    if with_polls:
+    if with_motion:
         from governance.voting.services import create_poll
 
         motion = create_poll(
@@ -212,19 +212,12 @@ def seed_network_day(actor=None, with_polls: bool = True) -> Meeting:
     return meeting
 
 
-def _admission_polls(actor) -> list[tuple[str, object]]:
-    """A draft admission poll per open application (Assen, Hilversum), to be opened by the chair at the meeting."""
+def _open_applications() -> list:
+    """The applications the board decides on at this meeting (Assen, Hilversum)."""
     from governance.admissions.models import Application, ApplicationStatus
-    from governance.voting.models import Poll
-    from governance.voting.services import create_poll
 
-    rows = []
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.status == ApplicationStatus.RECEIVED).order_by(Application.id)
+    return list(
+        db.session.scalars(
+            sa.select(Application).where(Application.status == ApplicationStatus.RECEIVED).order_by(Application.id)
+        )
     )
-    for application in applications:
-        poll = db.session.scalars(sa.select(Poll).where(Poll.application_id == application.id)).first()
-        if poll is None:
-            poll = create_poll(actor, application_id=application.id)
-        rows.append((f"Lidmaatschap {application.city.name}", poll))
-    return rows

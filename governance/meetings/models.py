@@ -196,14 +196,28 @@ class AgendaItem(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     poll_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
+    # An admission decision: its vote is whichever poll the application has (made when the chair is ready).
+    application_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("application.id"))
     # The exact document version a motion approves.
     document_version_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("document_version.id"))
 
     meeting: so.Mapped[Meeting] = so.relationship()
     poll: so.Mapped[Optional["Poll"]] = so.relationship()  # noqa: F821
+    application: so.Mapped[Optional["Application"]] = so.relationship()  # noqa: F821
     document_version: so.Mapped[DocumentVersion | None] = so.relationship()
 
     __table_args__ = (sa.CheckConstraint("position >= 1", name="position_positive"),)
+
+    @property
+    def linked_poll(self) -> Optional["Poll"]:  # noqa: F821
+        """The poll this point decides by: its own, or the latest poll on its application."""
+        if self.poll is not None or self.application_id is None:
+            return self.poll
+        from governance.voting.models import Poll
+
+        return db.session.scalars(
+            sa.select(Poll).where(Poll.application_id == self.application_id).order_by(Poll.id.desc()).limit(1)
+        ).first()
 
     @property
     def document_mismatch(self) -> bool:

@@ -1018,8 +1018,19 @@ def _version(meeting: Meeting, version_id) -> DocumentVersion | None:
     return version
 
 
+def _application(application_id):
+    from governance.admissions.models import Application
+
+    if application_id in (None, "", 0):
+        return None
+    application = db.session.get(Application, application_id) if isinstance(application_id, int) else None
+    if application is None:
+        raise ValidationFailed.on("application_id", _("There is no application with number %(id)s.", id=application_id))
+    return application
+
+
 def add_agenda_item(
-    actor, meeting: Meeting, title, description="", poll_id=None, document_version_id=None
+    actor, meeting: Meeting, title, description="", poll_id=None, document_version_id=None, application_id=None
 ) -> AgendaItem:
     """Put a point on the general board's agenda, linked to its poll and the document version it approves."""
     errors: dict[str, list[str]] = {}
@@ -1028,6 +1039,7 @@ def add_agenda_item(
     _raise_if(errors)
     poll = _poll(poll_id)
     version = _version(meeting, document_version_id)
+    application = _application(application_id)
     if version is not None and poll is not None and poll.state.value != "draft":
         raise Conflict(_("Tie the document to the motion before its vote opens."))
     position = (
@@ -1039,6 +1051,7 @@ def add_agenda_item(
         title=title,
         description=description,
         poll_id=poll.id if poll else None,
+        application_id=application.id if application else None,
         document_version_id=version.id if version else None,
     )
     db.session.add(item)
@@ -1050,6 +1063,7 @@ def add_agenda_item(
         meeting_id=meeting.id,
         title=title,
         poll_id=item.poll_id,
+        application_id=item.application_id,
         document_version_id=item.document_version_id,
         sha256=version.sha256 if version else None,
     )
