@@ -78,7 +78,8 @@ def live_server(app):
 # that starts its own (overriding `browser`) must find none left running by an earlier module.
 @pytest.fixture(scope="module")
 def _playwright():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright is not installed (pip install -e '.[test]')")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) "
                     "to run the browser tests; `playwright install` is not used")
@@ -195,7 +196,8 @@ def axe_script() -> Path:
             pytest.skip("npm is not available, so axe-core cannot be installed for the accessibility checks")
         AXE_DIR.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR), f"axe-core@{AXE_VERSION}"],
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
+             f"axe-core@{AXE_VERSION}"],
             check=False, capture_output=True, text=True, timeout=300,
         )
         if result.returncode != 0 or not script.exists():
