@@ -269,6 +269,7 @@ def phase_summary(result: PhaseResult) -> dict:
         "sent": len(result.outcomes),
         "accepted": len(result.ok(201)),
         "errors": len(errors),
+        "unanswered": sum(1 for o in errors if o.status == 0),  # timed out or past the phase deadline
         "error_kinds": dict(kinds.most_common(5)),
         "elapsed_s": round(result.elapsed, 3),
         "votes_per_s": round(result.rate(201), 1),
@@ -613,13 +614,14 @@ def table(results: dict, pages: dict | None, args) -> str:
             if not phases:
                 return None, None, None
             e = sum(p["errors"] for p in phases.values())
+            unanswered = sum(p.get("unanswered", 0) for p in phases.values())
             lost = sum(p.get("lost", 0) for p in phases.values())
             ok = all(p.get("tally_matches", False) for p in phases.values())
-            return e, lost, ok
+            return (f"{e} ({unanswered} unanswered in time)" if unanswered else e), lost, ok
 
         fe, fl, fok = errs(fp)
         ae, al, aok = errs(ap)
-        rows.append(f"| {label} | errors / lost votes / accepted = ballots = tally | "
+        rows.append(f"| {label} | errors / lost votes / accepted = ballots = tally (all phases) | "
                     f"{dash(fe)} / {dash(fl)} / {yes_no(fok)} | {dash(ae)} / {dash(al)} / {yes_no(aok)} | "
                     f"0 / 0 / yes | "
                     f"{yes_no(None if ae is None else (ae == 0 and al == 0 and bool(aok)))} |")
