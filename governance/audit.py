@@ -73,38 +73,56 @@ def _lock_chain_head() -> None:
     # SQLite: every write transaction already holds the database's write lock (BEGIN IMMEDIATE).
 
 
-def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> AuditEntry:
-    """Append an entry for a change to `obj` by `actor`, in the caller's transaction."""
+@dataclass
+class Sealed:
+    """What an append wrote: the entry's number and hash."""
+
+    id: int
+    entry_hash: str
+
+
+def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> Sealed:
+    """Append an entry for a change to `obj` (a model, or a (type, id) pair) by `actor`, in the caller's transaction."""
     _lock_chain_head()
-    head = db.session.execute(
-        sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
-    prev_hash = head.entry_hash if head else GENESIS_HASH
-    seq = (head.id + 1) if head else 1
-    object_type = obj.__tablename__ if obj is not None and hasattr(obj, "__tablename__") else (obj or "system")
-    object_id = str(obj.id) if obj is not None and hasattr(obj, "id") else None
+    # The anchor row holds the head of the chain: one indexed read instead of scanning for the last entry.
+    head = db.session.execute(sa.select(AuditAnchor.count, AuditAnchor.head_hash).where(AuditAnchor.id == 1)).first()
+    if head is None:
+        last = db.session.execute(
+            sa.select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).first()
+        prev_hash, seq = (last.entry_hash, last.id + 1) if last else (GENESIS_HASH, 1)
+    else:
+        prev_hash, seq = head.head_hash, head.count + 1
+    if isinstance(obj, tuple):
+        object_type, object_id = obj[0], str(obj[1])
+    elif obj is not None and hasattr(obj, "__tablename__"):
+        object_type, object_id = obj.__tablename__, str(obj.id)
+    else:
+        object_type, object_id = str(obj or "system"), None
     actor_id = getattr(actor, "id", None)
     recorded_at = utcnow().isoformat(timespec="microseconds")
     text = canonical(data)
-    entry = AuditEntry(
-        id=seq,
-        recorded_at=recorded_at,
-        actor_id=actor_id,
-        action=action,
-        object_type=str(object_type),
-        object_id=object_id,
-        data=text,
-        prev_hash=prev_hash,
-        entry_hash=compute_hash(prev_hash, seq, recorded_at, actor_id, action, str(object_type), object_id, text),
+    entry_hash = compute_hash(prev_hash, seq, recorded_at, actor_id, action, object_type, object_id, text)
+    db.session.execute(
+        sa.insert(AuditEntry).values(
+            id=seq,
+            recorded_at=recorded_at,
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            data=text,
+            prev_hash=prev_hash,
+            entry_hash=entry_hash,
+        )
     )
-    db.session.add(entry)
-    anchor = db.session.get(AuditAnchor, 1)
-    if anchor is None:
-        db.session.add(AuditAnchor(id=1, count=seq, head_hash=entry.entry_hash))
+    if head is None:
+        db.session.execute(sa.insert(AuditAnchor).values(id=1, count=seq, head_hash=entry_hash))
     else:
-        anchor.count, anchor.head_hash = seq, entry.entry_hash
-    db.session.flush()
-    return entry
+        db.session.execute(
+            sa.update(AuditAnchor).where(AuditAnchor.id == 1).values(count=seq, head_hash=entry_hash)
+        )
+    return Sealed(seq, entry_hash)
 
 
 @dataclass

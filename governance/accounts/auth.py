@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Optional
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -46,12 +47,16 @@ def user_for_token(token: str) -> Optional[User]:
     """The active user a bearer token belongs to, or None for an unknown or revoked token."""
     if not token:
         return None
-    row = db.session.execute(
-        sa.select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
-    ).scalar_one_or_none()
-    return row
+    return (
+        db.session.execute(
+            sa.select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+            .options(so.joinedload(User.role_rows))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def api_user() -> Optional[User]:

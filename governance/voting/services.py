@@ -9,7 +9,7 @@ from typing import Optional
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from governance import audit
 from governance.accounts.models import Role, User
@@ -225,17 +225,35 @@ def can_vote(user: User, poll: Poll) -> bool:
     return _eligible_city_for(user, poll) is not None
 
 
+def _insert_once(table, values: dict) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING: True when the row went in, False when its key was taken."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(sa.literal(1))
+    return db.session.execute(statement).first() is not None
+
+
 def cast_vote(user: User, poll_id: int, choice) -> str:
     """Record the vote of the user's city; return the receipt. One vote per city, only while open."""
-    poll = _locked_poll(poll_id, exclusive=False)
+    # The hot path of a meeting: plain statements, one per question, the poll row held against the close.
+    poll = db.session.execute(lock_for_share(sa.select(Poll.state, Poll.secret).where(Poll.id == poll_id))).first()
+    if poll is None:
+        raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
     if poll.state != PollState.OPEN:
         if poll.state == PollState.DRAFT:
             raise Conflict(_("This poll has not been opened yet."), code="poll_not_open")
         raise Conflict(_("This poll is closed; no more votes are accepted."), code="poll_not_open")
-    city_id = _eligible_city_for(user, poll)
-    if city_id is None:
-        if user is None or not user.has_role(Role.BOARD):
-            raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
+    if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
+        raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
+    standing = db.session.execute(
+        sa.select(PollEligibleCity.city_id, PollVoter.user_id)
+        .outerjoin(
+            PollVoter,
+            sa.and_(PollVoter.poll_id == PollEligibleCity.poll_id, PollVoter.city_id == PollEligibleCity.city_id),
+        )
+        .where(PollEligibleCity.poll_id == poll_id, PollEligibleCity.city_id == user.city_id)
+    ).first()
+    if standing is None:
         raise Forbidden(
             _("%(city)s is not among the cities that vote in this poll.", city=user.city.name if user.city else "?"),
             code="not_eligible",
@@ -245,38 +263,41 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
     except ValueError:
         message = _("Choose yes, no or abstain.")
         raise ValidationFailed(message, fields={"choice": [message]}) from None
-    earlier = db.session.get(PollVoter, (poll.id, city_id))
-    if earlier is not None:
-        raise _already_voted(poll, city_id, earlier)
+    if standing.user_id is not None:
+        raise _already_voted(user.city_id, standing.user_id)
+    # The primary key (poll, city) settles a race between two board members of one city.
+    if not _insert_once(PollVoter, {"poll_id": poll_id, "city_id": user.city_id, "user_id": user.id,
+                                    "voted_at": utcnow()}):
+        raise _already_voted(user.city_id, db.session.get(PollVoter, (poll_id, user.city_id)).user_id)
     receipt = new_receipt()
-    try:
-        with db.session.begin_nested():
-            db.session.add(PollVoter(poll_id=poll.id, city_id=city_id, user_id=user.id))
-            db.session.flush()
-    except IntegrityError:
-        # Another board member of the same city got there first, a moment ago.
-        raise _already_voted(poll, city_id, db.session.get(PollVoter, (poll.id, city_id))) from None
-    ballot = Ballot(
-        id=secrets.token_hex(16),
-        poll_id=poll.id,
-        choice=choice_value,
-        receipt=receipt,
-        city_id=None if poll.secret else city_id,
+    ballot_id = secrets.token_hex(16)
+    db.session.execute(
+        sa.insert(Ballot).values(
+            id=ballot_id,
+            poll_id=poll_id,
+            choice=choice_value,
+            receipt=receipt,
+            city_id=None if poll.secret else user.city_id,
+        )
     )
-    db.session.add(ballot)
-    db.session.flush()
     if poll.secret:
-        audit.record("vote.cast", poll, user, city_id=city_id)
+        audit.record("vote.cast", ("poll", poll_id), user, city_id=user.city_id)
     else:
         audit.record(
-            "vote.cast", poll, user, city_id=city_id, choice=choice_value, ballot_id=ballot.id, receipt=receipt
+            "vote.cast",
+            ("poll", poll_id),
+            user,
+            city_id=user.city_id,
+            choice=choice_value,
+            ballot_id=ballot_id,
+            receipt=receipt,
         )
     return receipt
 
 
-def _already_voted(poll: Poll, city_id: int, voter: Optional[PollVoter]) -> Conflict:
+def _already_voted(city_id: int, voter_id: Optional[int]) -> Conflict:
     city = db.session.get(City, city_id)
-    who = db.session.get(User, voter.user_id) if voter else None
+    who = db.session.get(User, voter_id) if voter_id else None
     message = _("%(city)s has already voted in this poll.", city=city.name)
     if who is not None:
         message = _("%(city)s has already voted in this poll (by %(name)s).", city=city.name, name=who.name)
