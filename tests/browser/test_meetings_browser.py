@@ -57,6 +57,7 @@ def app_config(smtp):
 
 def english_page(new_context, live_server, *, axe=False):
     context = new_context(axe=axe, locale="en-GB")
+    context.set_default_timeout(30_000)  # this walk is long; a busy CI machine should not fail it
     # Assertions read the English texts; Dutch is the default language.
     context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
     return context.new_page()
