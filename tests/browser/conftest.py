@@ -41,6 +41,30 @@ def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
 
 
+class _InFlight:
+    """WSGI wrapper that counts the requests being handled, so the server can stop once they are done."""
+
+    def __init__(self, app):
+        self.app = app
+        self.active = 0
+        self._changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self._changed:
+            self.active += 1
+        try:
+            # Flask ends the request's app context (and its database session) before this returns.
+            return self.app(environ, start_response)
+        finally:
+            with self._changed:
+                self.active -= 1
+                self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.active == 0, timeout=timeout)
+
+
 class LiveServer:
     """The app served by werkzeug on 127.0.0.1 and a free port, in a background thread."""
 
@@ -48,7 +72,8 @@ class LiveServer:
         from werkzeug.serving import make_server
 
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._in_flight = _InFlight(app)
+        self._server = make_server("127.0.0.1", 0, self._in_flight, threaded=True)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
@@ -58,8 +83,11 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
+        """Stop accepting, then let requests still being handled finish: the `app` fixture empties the tables
+        next, and on PostgreSQL a TRUNCATE racing a late request (a turnout poll, say) can deadlock."""
         self._server.shutdown()
         self._thread.join(timeout=10)
+        self._in_flight.wait_idle(timeout=10)
         self._server.server_close()
 
     def __call__(self, path: str = "/") -> str:
