@@ -35,8 +35,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check governance tests
 
-## compile the Dutch catalog after editing governance/translations/nl/LC_MESSAGES/messages.po
+## extract new strings into the Dutch catalog and compile it; translate in
+## governance/translations/nl/LC_MESSAGES/messages.po, then run it again
 translations: $(STAMP)
+	$(BIN)/pybabel extract -F governance/babel.cfg -k _l -k lazy_gettext -o governance/translations/messages.pot .
+	$(BIN)/pybabel update -i governance/translations/messages.pot -d governance/translations --ignore-obsolete
 	$(BIN)/pybabel compile -d governance/translations
 
 bench-charts: $(STAMP)
