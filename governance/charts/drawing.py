@@ -204,10 +204,11 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
         ax.annotate(
             names,
             (last, at.get(last, d.founding)),
-            xytext=(-8, 6),
+            # Below and left of the point: above it runs the cap line, right of it the edge.
+            xytext=(-6, -12),
             textcoords="offset points",
             ha="right",
-            va="bottom",
+            va="top",
             fontsize=BASE_FONT - 1,
             color="#333333",
         )
