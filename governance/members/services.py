@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -222,10 +223,12 @@ def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> 
 
 
 def sort_key(city: City) -> str:
-    """Dutch alphabetical order: "'s-Hertogenbosch" files under H, accents under their letter."""
-    import unicodedata
+    """Dutch alphabetical order of cities: see name_sort_key."""
+    return name_sort_key(city.name)
 
-    name = city.name
+
+def name_sort_key(name: str) -> str:
+    """Dutch alphabetical order: "'s-Hertogenbosch" files under H, accents under their letter."""
     if name.lower().startswith(("'s-", "’s-", "'t ")):
         name = name[3:]
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()

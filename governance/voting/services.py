@@ -384,7 +384,7 @@ def close_poll(actor, poll_id: int) -> Poll:
                 {"city_id": r.city_id, "city": names.get(r.city_id), "choice": r.choice.value, "receipt": r.receipt}
                 for r in rows
             ),
-            key=lambda v: (v["city"] or "").casefold(),
+            key=lambda v: members.name_sort_key(v["city"] or ""),
         )
     result = {
         "yes": tally.yes,

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from governance.accounts.auth import login_required, role_required
@@ -22,11 +23,12 @@ def choice_label(choice: str) -> str:
 
 def reason_sentence(result: dict) -> str:
     """The outcome in a sentence: "Adopted: 30 for, 5 against, 3 abstentions; quorum met, 38 of 38 cities"."""
-    counts = _(
-        "%(yes)d for, %(no)d against, %(abstain)d abstentions",
+    counts = ngettext(
+        "%(yes)d for, %(no)d against, %(num)d abstention",
+        "%(yes)d for, %(no)d against, %(num)d abstentions",
+        result["abstain"],
         yes=result["yes"],
         no=result["no"],
-        abstain=result["abstain"],
     )
     turnout = _("%(cast)d of %(eligible)d cities", cast=result["cast"], eligible=result["eligible"])
     if not result["quorum_met"]:
@@ -52,7 +54,8 @@ def majority_label(majority: str) -> str:
 
 def percentages(result: dict) -> dict[str, str]:
     cast = result["cast"] or 1
-    return {key: format_percent(result[key] / cast) for key in ("yes", "no", "abstain")}
+    # One decimal, so that the shares of a small board visibly add up to 100.
+    return {key: format_percent(result[key] / cast, "#,##0.0%") for key in ("yes", "no", "abstain")}
 
 
 @bp.app_context_processor

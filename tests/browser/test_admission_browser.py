@@ -311,9 +311,6 @@ def vote_count(app, poll_id: int, city: str) -> tuple[int, int]:
     return voters, ballots
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/voting/confirm.html does not load static/voting.js, whose submit guard covers form.confirm-form: "
-    "a second click sends a second confirmation, the voter sees 'already voted' and never sees the receipt"))
 def test_a_second_click_while_the_vote_is_on_its_way_sends_nothing_more(app, demo, user_page):
     poll_id = open_admission_poll(app, "Assen")
     voter = user_page(board_email("Zwolle"))
