@@ -39,6 +39,10 @@ DEFAULTS = {
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "secretariaat@g32.invalid",
     "MAIL_TIMEOUT": 10,
+    # Personal registration links for the network day stay valid this many days.
+    "REGISTRATION_LINK_DAYS": 60,
+    # The domain in the UIDs of calendar events.
+    "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).
     "DOCUMENTS_DIR": None,
     # Charts cache entries kept per process.

@@ -699,3 +699,22 @@ def test_a_move_up_that_is_rolled_back_is_not_announced(app, people, day, smtp):
         db.session.rollback()
         assert mail.send_moved_up_notices() == 0
     assert inbox.messages == []
+
+
+def test_a_motion_tied_to_a_superseded_version_does_not_open(app, day):
+    from governance.voting.services import create_poll, open_poll
+
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        meeting = db.session.get(Meeting, day["meeting"])
+        sec = db.session.get(services.User, day["sec_id"])
+        document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
+        poll = create_poll(sec, title="Goedkeuring begroting 2018")
+        services.add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id,
+                                 document_version_id=document.latest.id)
+        services.add_version(sec, document, pdf_bytes("v2"))
+        db.session.commit()
+        with pytest.raises(Conflict) as error:
+            open_poll(sec, poll)
+        assert "newer version" in error.value.message
+        db.session.rollback()
+        assert db.session.get(type(poll), poll.id).state.value == "draft"

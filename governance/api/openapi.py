@@ -270,6 +270,8 @@ SCHEMAS = {
             "title": {"type": "string"},
             "room": {"type": ["string", "null"]},
             "capacity": {"type": ["integer", "null"]},
+            "description": {"type": "string"},
+            "speakers": {"type": "string"},
         },
     },
     "Meeting": {
@@ -532,6 +534,13 @@ def build_document() -> dict:
             )
         },
         "/meetings": {
+            "get": op(
+                "Meetings",
+                {
+                    **ok(200, {"type": "object", "properties": {"items": {"type": "array", "items": ref("Meeting")}}}),
+                    **error_responses(401),
+                },
+            ),
             "post": op(
                 "Create a meeting (secretariat)",
                 {**ok(201, ref("Meeting"), "Created"), **error_responses(400, 401, 403, 413, 422)},
@@ -539,9 +548,21 @@ def build_document() -> dict:
                     {
                         "type": "object",
                         "required": ["title", "date", "place"],
-                        "properties": {"title": {"type": "string"}, "date": DATE, "place": {"type": "string"}},
+                        "properties": {
+                            "title": {"type": "string"},
+                            "date": DATE,
+                            "place": {"type": "string"},
+                            "description": {"type": "string"},
+                        },
                     }
                 ),
+            ),
+        },
+        "/meetings/{id}": {
+            "get": op(
+                "One meeting with its programme",
+                {**ok(200, ref("Meeting")), **error_responses(401, 404)},
+                params=[path_id("id")],
             )
         },
         "/meetings/{id}/items": {
@@ -553,6 +574,11 @@ def build_document() -> dict:
             )
         },
         "/meetings/{id}/registrations": {
+            "get": op(
+                "Registrations for the meeting (secretariat)",
+                {**ok(200, {"type": "object"}), **error_responses(401, 403, 404)},
+                params=[path_id("id")],
+            ),
             "post": op(
                 "Register someone (secretariat)",
                 {
@@ -582,7 +608,7 @@ def build_document() -> dict:
                 },
                 params=[path_id("id")],
                 request=body({"type": "object"}),
-            )
+            ),
         },
         "/meetings/{id}/registrations/{rid}": {
             "delete": op(
@@ -593,8 +619,23 @@ def build_document() -> dict:
         },
         "/meetings/{id}/attendance": {
             "get": op(
-                "Numbers registered and waitlisted per item",
-                {**ok(200, {"type": "object", "required": ["total", "items"]}), **error_responses(401, 403, 404)},
+                "Numbers registered and waitlisted per item; who declined and which cities have not answered",
+                {
+                    **ok(
+                        200,
+                        {
+                            "type": "object",
+                            "required": ["total", "items"],
+                            "properties": {
+                                "total": INT,
+                                "declined": INT,
+                                "unanswered_cities": {"type": "array"},
+                                "items": {"type": "array"},
+                            },
+                        },
+                    ),
+                    **error_responses(401, 403, 404),
+                },
                 params=[path_id("id")],
             )
         },

@@ -191,6 +191,18 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
+    from governance.meetings.services import documents_for_poll
+
+    stale = [point for point in documents_for_poll(poll) if point.document_mismatch]
+    if stale:
+        raise Conflict(
+            _(
+                "The document this motion approves (%(title)s, version %(version)d) has a newer version: "
+                "tie the motion to the latest version before opening the vote.",
+                title=stale[0].document_version.document.title,
+                version=stale[0].document_version.version,
+            )
+        )
     eligible = sorted(members.member_ids_on(today) - ({application.city_id} if application else set()))
     if not eligible:
         raise Conflict(_("There are no member cities to vote."))
@@ -266,8 +278,9 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
     if standing.user_id is not None:
         raise _already_voted(user.city_id, standing.user_id)
     # The primary key (poll, city) settles a race between two board members of one city.
-    if not _insert_once(PollVoter, {"poll_id": poll_id, "city_id": user.city_id, "user_id": user.id,
-                                    "voted_at": utcnow()}):
+    if not _insert_once(
+        PollVoter, {"poll_id": poll_id, "city_id": user.city_id, "user_id": user.id, "voted_at": utcnow()}
+    ):
         raise _already_voted(user.city_id, db.session.get(PollVoter, (poll_id, user.city_id)).user_id)
     receipt = new_receipt()
     ballot_id = secrets.token_hex(16)

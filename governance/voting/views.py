@@ -1,9 +1,8 @@
 """Pages: the board member's ballot, the chair's meeting screen, results."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import format_percent
+from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from governance.accounts.auth import login_required, role_required
@@ -135,6 +134,9 @@ def poll_detail(poll_id):
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
     receipt = session.pop(f"receipt-{poll.id}", None)
     turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
+    from governance.meetings.services import documents_for_poll
+
+    approves = documents_for_poll(poll)
     return render_template(
         "voting/detail.html",
         poll=poll,
@@ -145,6 +147,7 @@ def poll_detail(poll_id):
         result=poll.result,
         choices=list(Choice),
         voter_name=_voter_name(own_vote),
+        approves=approves,
     )
 
 
