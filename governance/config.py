@@ -47,4 +47,5 @@ DEFAULTS = {
     "DOCUMENTS_DIR": None,
     # Charts cache entries kept per process.
     "CHART_CACHE_SIZE": 256,
+    "CHART_CACHE_BYTES": 64 * 1024 * 1024,
 }

@@ -301,6 +301,7 @@ CHART_RESPONSES = {
     "304": {"description": "Not modified (If-None-Match matched the ETag)"},
     **error_responses(401, 403, 404, 422),
 }
+POLL_CHART_RESPONSES = {**CHART_RESPONSES, **error_responses(409)}
 
 
 def build_document() -> dict:
@@ -662,7 +663,7 @@ def build_document() -> dict:
             "get": op("The network's total population over time", CHART_RESPONSES, params=CHART_PARAMS)
         },
         "/charts/polls/{id}": {
-            "get": op("A closed poll's result", CHART_RESPONSES, params=[path_id("id"), *CHART_PARAMS])
+            "get": op("A closed poll's result", POLL_CHART_RESPONSES, params=[path_id("id"), *CHART_PARAMS])
         },
         "/openapi.json": {"get": op("This document", {"200": {"description": "OpenAPI 3.1"}}, public=True)},
     }
