@@ -237,18 +237,37 @@ def can_vote(user: User, poll: Poll) -> bool:
     return _eligible_city_for(user, poll) is not None
 
 
-def _insert_once(table, values: dict) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING: True when the row went in, False when its key was taken."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(sa.literal(1))
-    return db.session.execute(statement).first() is not None
+# The vote's statements, built once per dialect: a meeting of thousands casts them thousands of times.
+_VOTE_STATEMENTS: dict[str, dict] = {}
+
+
+def _vote_statements(dialect: str) -> dict:
+    if dialect not in _VOTE_STATEMENTS:
+        poll, eligible, voter = Poll.__table__, PollEligibleCity.__table__, PollVoter.__table__
+        poll_state = sa.select(poll.c.state, poll.c.secret).where(poll.c.id == sa.bindparam("poll_id"))
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _VOTE_STATEMENTS[dialect] = {
+            "poll": poll_state.with_for_update(read=True) if dialect == "postgresql" else poll_state,
+            "standing": sa.select(eligible.c.city_id, voter.c.user_id)
+            .select_from(
+                eligible.outerjoin(
+                    voter, sa.and_(voter.c.poll_id == eligible.c.poll_id, voter.c.city_id == eligible.c.city_id)
+                )
+            )
+            .where(eligible.c.poll_id == sa.bindparam("poll_id"), eligible.c.city_id == sa.bindparam("city_id")),
+            # INSERT … ON CONFLICT DO NOTHING: a row back means it went in, none that the city had voted.
+            "voter": insert(voter).on_conflict_do_nothing().returning(sa.literal(1)),
+            "ballot": sa.insert(Ballot.__table__),
+        }
+    return _VOTE_STATEMENTS[dialect]
 
 
 def cast_vote(user: User, poll_id: int, choice) -> str:
     """Record the vote of the user's city; return the receipt. One vote per city, only while open."""
-    # The hot path of a meeting: plain statements, one per question, the poll row held against the close.
-    poll = db.session.execute(lock_for_share(sa.select(Poll.state, Poll.secret).where(Poll.id == poll_id))).first()
+    # The hot path of a meeting: prebuilt statements, one per question, the poll row held against the close.
+    connection = db.session.connection()
+    statements = _vote_statements(connection.dialect.name)
+    poll = connection.execute(statements["poll"], {"poll_id": poll_id}).first()
     if poll is None:
         raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
     if poll.state != PollState.OPEN:
@@ -257,14 +276,8 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
         raise Conflict(_("This poll is closed; no more votes are accepted."), code="poll_not_open")
     if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
         raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
-    standing = db.session.execute(
-        sa.select(PollEligibleCity.city_id, PollVoter.user_id)
-        .outerjoin(
-            PollVoter,
-            sa.and_(PollVoter.poll_id == PollEligibleCity.poll_id, PollVoter.city_id == PollEligibleCity.city_id),
-        )
-        .where(PollEligibleCity.poll_id == poll_id, PollEligibleCity.city_id == user.city_id)
-    ).first()
+    city_id = user.city_id
+    standing = connection.execute(statements["standing"], {"poll_id": poll_id, "city_id": city_id}).first()
     if standing is None:
         raise Forbidden(
             _("%(city)s is not among the cities that vote in this poll.", city=user.city.name if user.city else "?"),
@@ -276,31 +289,33 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
         message = _("Choose yes, no or abstain.")
         raise ValidationFailed(message, fields={"choice": [message]}) from None
     if standing.user_id is not None:
-        raise _already_voted(user.city_id, standing.user_id)
+        raise _already_voted(city_id, standing.user_id)
     # The primary key (poll, city) settles a race between two board members of one city.
-    if not _insert_once(
-        PollVoter, {"poll_id": poll_id, "city_id": user.city_id, "user_id": user.id, "voted_at": utcnow()}
-    ):
-        raise _already_voted(user.city_id, db.session.get(PollVoter, (poll_id, user.city_id)).user_id)
+    inserted = connection.execute(
+        statements["voter"], {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": utcnow()}
+    ).first()
+    if inserted is None:
+        raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
     receipt = new_receipt()
     ballot_id = secrets.token_hex(16)
-    db.session.execute(
-        sa.insert(Ballot).values(
-            id=ballot_id,
-            poll_id=poll_id,
-            choice=choice_value,
-            receipt=receipt,
-            city_id=None if poll.secret else user.city_id,
-        )
+    connection.execute(
+        statements["ballot"],
+        {
+            "id": ballot_id,
+            "poll_id": poll_id,
+            "choice": choice_value,
+            "receipt": receipt,
+            "city_id": None if poll.secret else city_id,
+        },
     )
     if poll.secret:
-        audit.record("vote.cast", ("poll", poll_id), user, city_id=user.city_id)
+        audit.record("vote.cast", ("poll", poll_id), user, city_id=city_id)
     else:
         audit.record(
             "vote.cast",
             ("poll", poll_id),
             user,
-            city_id=user.city_id,
+            city_id=city_id,
             choice=choice_value,
             ballot_id=ballot_id,
             receipt=receipt,
