@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from governance.accounts.models import ApiToken, Role, User
-from governance.extensions import db, login_manager
+from governance.extensions import db, login_manager, sqlite_deferred
 
 
 def hash_token(token: str) -> str:
@@ -64,8 +64,32 @@ def api_user() -> Optional[User]:
     if "api_user" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        g.api_user = _authenticate_before_writing(token.strip()) if scheme.lower() == "bearer" else None
     return g.api_user
+
+
+def _authenticate_before_writing(token: str) -> Optional[User]:
+    """Look the token up; on SQLite, in a read of its own before the request's write transaction.
+
+    A write request on SQLite begins with BEGIN IMMEDIATE. Were the token lookup its first
+    statement, the database's single write lock would be held through authentication and every
+    other writer would wait for it; read apart, the lock covers only the writing itself.
+    """
+    if not token:
+        return None
+    if db.session.get_bind().dialect.name != "sqlite" or sqlite_deferred.get() or db.session().in_transaction():
+        return user_for_token(token)
+    reset = sqlite_deferred.set(True)
+    try:
+        user = user_for_token(token)
+        if user is not None:
+            db.session.expunge(user)  # keeps what was loaded (id, city, roles) across the end of the read
+        db.session.rollback()
+    finally:
+        sqlite_deferred.reset(reset)
+    if user is not None:
+        db.session.add(user)
+    return user
 
 
 def role_required(*roles: Role) -> Callable:

@@ -394,8 +394,11 @@ def close_poll(actor, poll_id: int) -> Poll:
         if poll.state == PollState.CLOSED:
             raise Conflict(_("This poll is already closed."))
         raise Conflict(_("This poll has not been opened yet."))
+    # City names come with the ballots (outer join: a secret ballot has no city).
     rows = db.session.execute(
-        sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt).where(Ballot.poll_id == poll.id)
+        sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt, City.name.label("city_name"))
+        .outerjoin(City, City.id == Ballot.city_id)
+        .where(Ballot.poll_id == poll.id)
     ).all()
     counts = {choice: 0 for choice in Choice}
     for row in rows:
@@ -404,12 +407,9 @@ def close_poll(actor, poll_id: int) -> Poll:
     quorum_met, adopted, reason = decide(tally, poll.majority)
     votes = None
     if not poll.secret:
-        names = dict(
-            db.session.execute(sa.select(City.id, City.name).where(City.id.in_([r.city_id for r in rows]))).all()
-        )
         votes = sorted(
             (
-                {"city_id": r.city_id, "city": names.get(r.city_id), "choice": r.choice.value, "receipt": r.receipt}
+                {"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt}
                 for r in rows
             ),
             key=lambda v: members.name_sort_key(v["city"] or ""),
