@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -46,11 +46,13 @@ def layout_helpers():
 
         from governance.members.services import get_network, name_on
 
-        try:
-            return name_on(get_network(), dt.date.today())
-        except Exception:  # before init-db there is no network to name
-            db.session.rollback()
-            return "governance"
+        if "network_name" not in g:  # asked three times per page; looked up once
+            try:
+                g.network_name = name_on(get_network(), dt.date.today())
+            except Exception:  # before init-db there is no network to name
+                db.session.rollback()
+                g.network_name = "governance"
+        return g.network_name
 
     def menu_items() -> list[dict]:
         labels = menu_labels()

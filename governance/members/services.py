@@ -161,11 +161,13 @@ def member_count_on(day: dt.date) -> int:
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(Membership.city_id))).where(_member_filter(day))) or 0
 
 
-def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> dict[int, PopulationFigure]:
-    """Each city's latest population figure on the day (reference date on or before it)."""
+def _latest_figures_on(day: dt.date):
+    """A subquery of each city's latest figure on the day: (city_id, population, figure id)."""
     ranked = (
         sa.select(
             PopulationFigure.id,
+            PopulationFigure.city_id,
+            PopulationFigure.population,
             sa.func.row_number()
             .over(
                 partition_by=PopulationFigure.city_id,
@@ -176,18 +178,28 @@ def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> 
         .where(PopulationFigure.reference_date <= day)
         .subquery()
     )
-    query = sa.select(PopulationFigure).join(ranked, ranked.c.id == PopulationFigure.id).where(ranked.c.rank == 1)
+    return sa.select(ranked.c.id, ranked.c.city_id, ranked.c.population).where(ranked.c.rank == 1).subquery()
+
+
+def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> dict[int, PopulationFigure]:
+    """Each city's latest population figure on the day (reference date on or before it)."""
+    latest = _latest_figures_on(day)
+    query = sa.select(PopulationFigure).join(latest, latest.c.id == PopulationFigure.id)
     if city_ids is not None:
         query = query.where(PopulationFigure.city_id.in_(city_ids))
     return {figure.city_id: figure for figure in db.session.scalars(query)}
 
 
 def total_population_on(day: dt.date) -> int:
-    """The network's population on the day: the sum of each member's latest figure."""
-    members = member_ids_on(day)
-    if not members:
-        return 0
-    return sum(f.population for f in population_by_city_on(day, members).values())
+    """The network's population on the day: the sum of each member's latest figure, added up in the database."""
+    latest = _latest_figures_on(day)
+    members = sa.select(Membership.city_id).where(_member_filter(day)).distinct().subquery()
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(latest.c.population), 0))
+        .select_from(latest)
+        .join(members, members.c.city_id == latest.c.city_id)
+    )
+    return int(total or 0)
 
 
 def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> str:

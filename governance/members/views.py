@@ -3,6 +3,7 @@
 import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -59,6 +60,13 @@ def city_list():
     elif descending:
         table.reverse()
     total = sum(r["figure"].population for r in table if r["figure"])
+    # Each label and date is formatted once, not once per row: a list of hundreds of cities stays quick.
+    from governance.main import city_status_label
+
+    status_labels = {value: city_status_label(value) for value in (*members.CityStatus.ALL, "all")}
+    dates = {r["figure"].reference_date for r in table if r["figure"]}
+    dates |= {r["membership"].joined_on for r in table if r["membership"] and r["membership"].joined_on}
+    long_dates = {day_: format_date(day_, "long") for day_ in dates}
     network = members.get_network()
     return render_template(
         "members/list.html",
@@ -69,6 +77,8 @@ def city_list():
         sort=sort,
         descending=descending,
         date_problem=date_problem,
+        status_labels=status_labels,
+        long_dates=long_dates,
         network_name_on=members.name_on(network, day),
         statuses=members.CityStatus.ALL,
     )
