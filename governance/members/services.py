@@ -456,13 +456,20 @@ def find_city(name_or_code: str) -> Optional[City]:
     ).first()
 
 
-def cities_with_status(status: Optional[str], day: dt.date) -> list[tuple[City, str]]:
-    """Every city with its status on the day, optionally only those with the given status."""
+def cities_with_status(
+    status: Optional[str], day: dt.date, with_populations: bool = True
+) -> list[tuple[City, str]]:
+    """Every city with its status on the day, optionally only those with the given status.
+
+    with_populations=False leaves each city's population history unloaded, for callers that ask
+    population_by_city_on for the one figure they show.
+    """
     from governance.admissions.models import Application
 
-    cities = db.session.scalars(
-        sa.select(City).options(so.selectinload(City.populations), so.selectinload(City.memberships))
-    ).all()
+    options = [so.selectinload(City.memberships)]
+    if with_populations:
+        options.append(so.selectinload(City.populations))
+    cities = db.session.scalars(sa.select(City).options(*options)).all()
     applications: dict[int, list] = {}
     for application in db.session.scalars(sa.select(Application)):
         applications.setdefault(application.city_id, []).append(application)

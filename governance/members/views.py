@@ -42,7 +42,7 @@ def city_list():
     if sort not in SORTS:
         sort = "name"
     descending = request.args.get("dir") == "desc"
-    rows = members.cities_with_status(None if status == "all" else status, day)
+    rows = members.cities_with_status(None if status == "all" else status, day, with_populations=False)
     figures = members.population_by_city_on(day, {city.id for city, _s in rows})
     table = [
         {
