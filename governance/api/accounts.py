@@ -1,5 +1,6 @@
 """API: tokens and accounts."""
 
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from governance.accounts import services as accounts
@@ -10,16 +11,14 @@ from governance.extensions import db, limiter
 
 
 def _login_key() -> str:
-    from flask import request
-
     data = request.get_json(silent=True) if request.is_json else None
     email = data.get("email") if isinstance(data, dict) else None
     return f"login:{(email or '').strip().lower()}" if isinstance(email, str) else "login:?"
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: __import__("flask").current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
-@limiter.limit(lambda: __import__("flask").current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key)
 def issue_token():
     data = json_body()
     user = accounts.authenticate(data.get("email"), data.get("password"))

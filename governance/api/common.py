@@ -13,7 +13,7 @@ from governance.accounts.auth import api_user
 from governance.accounts.models import Role, User
 from governance.api import bp
 from governance.errors import DomainError, ValidationFailed
-from governance.extensions import db, limiter
+from governance.extensions import db
 
 
 def error_response(status: int, code: str, message: str, fields: Optional[dict] = None):
@@ -184,7 +184,3 @@ def id_list(value: Any, field: str, fields: Fields) -> list[int]:
         fields.fail(field, _("Must be a list of ids."))
         return []
     return value
-
-
-def exempt_from_limits(view: Callable) -> Callable:
-    return limiter.exempt(view)
