@@ -5,6 +5,7 @@ import os
 from flask import Flask, g, request
 from flask_login import current_user
 
+from governance import clock
 from governance import config as default_config
 from governance.extensions import babel, csrf, db, limiter, login_manager, migrate, sqlite_deferred
 
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     _check_secret_key(app)
+    clock.check_settings(app.config)
     if app.debug:
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False

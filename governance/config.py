@@ -7,6 +7,10 @@ DEFAULTS = {
     "LANGUAGES": ["nl", "en"],
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    # The one clock (governance/clock.py): None is the real time; an ISO date-time fixes it for a demo or a
+    # test, and CLOCK_NOW_SET_AT (the real instant it was set) lets it run on from there.
+    "CLOCK_NOW": None,
+    "CLOCK_NOW_SET_AT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,

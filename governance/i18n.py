@@ -1,9 +1,10 @@
 """Language choice and locale formatting: Dutch by default, English selectable and remembered."""
 
-import datetime as dt
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
+
+from governance import clock
 
 LANGUAGE_COOKIE = "lang"
 
@@ -44,5 +45,5 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["fulldate"] = lambda value: "" if value is None else format_date(value, "full")
     app.jinja_env.filters["shortdate"] = lambda value: "" if value is None else format_date(value, "short")
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "nl")
-    app.jinja_env.globals["today"] = dt.date.today
+    app.jinja_env.globals["today"] = clock.today
     app.jinja_env.add_extension("jinja2.ext.i18n") if "jinja2.ext.i18n" not in app.jinja_env.extensions else None

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
+from governance import clock
 from governance.accounts.models import Role
 from governance.extensions import db
 from governance.i18n import LANGUAGE_COOKIE
@@ -42,13 +43,12 @@ def menu_labels() -> dict[str, str]:
 @bp.app_context_processor
 def layout_helpers():
     def network_name() -> str:
-        import datetime as dt
 
         from governance.members.services import get_network, name_on
 
         if "network_name" not in g:  # asked three times per page; looked up once
             try:
-                g.network_name = name_on(get_network(), dt.date.today())
+                g.network_name = name_on(get_network(), clock.today())
             except Exception:  # before init-db there is no network to name
                 db.session.rollback()
                 g.network_name = "governance"

@@ -7,7 +7,7 @@ from typing import Optional
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from governance import audit
+from governance import audit, clock
 from governance.accounts.models import Role
 from governance.admissions.models import ACTIVE_STATUSES, Advice, Application, ApplicationStatus
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -44,7 +44,7 @@ class Assessment:
 
 def admissions_pending_effect(today: Optional[dt.date] = None) -> int:
     """Admissions decided whose effective date has not come yet."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return (
         db.session.scalar(
             sa.select(sa.func.count(Application.id)).where(
@@ -69,7 +69,7 @@ def open_admission_polls() -> int:
 
 def seats_taken(network: Network, today: Optional[dt.date] = None) -> int:
     """Members now, plus admissions decided but not yet effective, plus admission polls open now."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return members.member_count_on(today) + admissions_pending_effect(today) + open_admission_polls()
 
 
@@ -110,7 +110,7 @@ def create_application(actor, city_id, received_on, effective_on=None, motivatio
         city = db.session.get(City, city_id)
         if city is None:
             fail("city_id", _("There is no city with number %(id)s.", id=city_id))
-    today = dt.date.today()
+    today = clock.today()
     if received_on is None:
         fail("received_on", _("Enter the date the application was received."))
     elif received_on > today:
@@ -172,7 +172,7 @@ def withdraw_application(actor, application: Application) -> Application:
     if application.status != ApplicationStatus.RECEIVED:
         raise Conflict(_("Only an application whose vote has not opened can be withdrawn."))
     application.status = ApplicationStatus.WITHDRAWN
-    application.decided_on = dt.date.today()
+    application.decided_on = clock.today()
     db.session.flush()
     audit.record("application.withdrawn", application, actor)
     return application
@@ -181,7 +181,7 @@ def withdraw_application(actor, application: Application) -> Application:
 def assess(application: Application, network: Optional[Network] = None) -> Assessment:
     """Check the application against the criteria as it stands now."""
     network = network or members.get_network()
-    today = dt.date.today()
+    today = clock.today()
     city = application.city
     criteria: list[Criterion] = []
     is_member = city.membership_on(today) is not None

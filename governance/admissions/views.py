@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from governance import clock
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.admissions import services as admissions
@@ -24,9 +25,8 @@ VIEWERS = (Role.SECRETARIAT, Role.DAILY_BOARD, Role.CHAIR)
 @role_required(*VIEWERS)
 def application_list():
     form = ApplicationForm()
-    import datetime as dt
 
-    today = dt.date.today()
+    today = clock.today()
     candidates = [
         c for c in sorted(db.session.scalars(sa.select(City)), key=members.sort_key) if c.membership_on(today) is None
     ]

@@ -5,6 +5,7 @@ import datetime as dt
 from flask import request
 from flask_babel import gettext as _
 
+from governance import clock
 from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import Fields, date_arg, json_body, requires
@@ -72,7 +73,7 @@ def list_cities(user):
 def create_city(actor):
     city = members.create_city(actor, _city_input(json_body(), creating=True))
     db.session.commit()
-    return city_json(city, dt.date.today()), 201
+    return city_json(city, clock.today()), 201
 
 
 @bp.get("/cities/<int:city_id>")
@@ -88,4 +89,4 @@ def patch_city(actor, city_id):
     data = _city_input(json_body(), creating=False)
     members.update_city(actor, city, data)
     db.session.commit()
-    return city_json(city, dt.date.today())
+    return city_json(city, clock.today())

@@ -9,6 +9,7 @@ from typing import Any, Optional
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
+from governance import clock
 from governance.accounts.auth import api_user
 from governance.accounts.models import Role, User
 from governance.api import bp
@@ -172,7 +173,7 @@ def date_arg(name: str = "on") -> dt.date:
     """A date from the query string (default today); 422 when it is not a real date."""
     raw = request.args.get(name)
     if raw is None or raw == "":
-        return dt.date.today()
+        return clock.today()
     parsed = parse_iso_date(raw)
     if parsed is None:
         raise ValidationFailed.on(name, _("'%(value)s' is not a date as YYYY-MM-DD.", value=raw[:40]))

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from governance import clock
 from governance.accounts.models import Role
 from governance.admissions.services import seats_left
 from governance.api import bp
@@ -45,4 +46,4 @@ def patch_network(actor):
     data = json_body()
     members.change_cap(actor, members.get_network(), data.get("cap"), data.get("decision"))
     db.session.commit()
-    return network_json(dt.date.today())
+    return network_json(clock.today())

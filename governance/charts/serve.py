@@ -13,6 +13,7 @@ from typing import Optional
 
 from flask_babel import gettext as _
 
+from governance import clock
 from governance.charts import data as chart_data
 from governance.charts.cache import Rendered, chart_cache, data_version, etag_for
 from governance.errors import ValidationFailed
@@ -41,7 +42,7 @@ def parse_options(
 ) -> ChartOptions:
     """Check `on`, `format` and `dpi` from a query string; one 422 naming every bad field."""
     errors: dict[str, list[str]] = {}
-    day = today or dt.date.today()
+    day = today or clock.today()
     if on not in (None, ""):
         parsed = None
         if _ISO_DATE.match(on):

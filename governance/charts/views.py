@@ -7,6 +7,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from governance import clock
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.charts import serve
@@ -99,7 +100,7 @@ def index():
 @bp.route("/dashboard")
 @role_required(*VIEWERS)
 def dashboard():
-    facts = dashboard_facts(dt.date.today())
+    facts = dashboard_facts(clock.today())
     return render_template("charts/dashboard.html", facts=facts)
 
 
@@ -108,7 +109,7 @@ def _page_day() -> tuple[dt.date, Optional[str]]:
     try:
         return serve.parse_options(request.args.get("on"), None, None).on, None
     except DomainError as error:
-        return dt.date.today(), error.message
+        return clock.today(), error.message
 
 
 @bp.route(f"/<{CHART_NAMES}:chart>")
@@ -122,8 +123,8 @@ def chart_page(chart: str):
 @bp.route("/polls/<int:poll_id>")
 @role_required(*VIEWERS)
 def poll_page(poll_id: int):
-    d = serve.cached_data("poll", dt.date.today(), poll_id)
-    return _render_page("poll", d, dt.date.today(), None, rows=_table_rows("poll", d), poll_id=poll_id)
+    d = serve.cached_data("poll", clock.today(), poll_id)
+    return _render_page("poll", d, clock.today(), None, rows=_table_rows("poll", d), poll_id=poll_id)
 
 
 def _render_page(chart, d, day, problem, rows, poll_id=None):

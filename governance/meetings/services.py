@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from governance import audit
+from governance import audit, clock
 from governance.accounts.models import Role, User, UserRole
 from governance.database import lock_for_update
 from governance.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -97,12 +97,7 @@ def format_time(value: dt.time) -> str:
 
 def local_today() -> dt.date:
     """Today in the network's time zone: documents are published from midnight in the Netherlands, not in UTC."""
-    from zoneinfo import ZoneInfo
-
-    from flask import has_app_context
-
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return dt.datetime.now(ZoneInfo(zone or "Europe/Amsterdam")).date()
+    return clock.today()
 
 
 def kind_labels() -> dict[str, str]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Optional
 
+from governance import clock
 from governance.members import services
 from governance.members.models import City
 
@@ -60,7 +61,7 @@ def plan_import(handle: IO[str]) -> ImportPlan:
         except ValueError:
             plan.problems.append(Problem(line, f"'{raw_date}' is not a date as YYYY-MM-DD"))
             continue
-        if reference_date > dt.date.today():
+        if reference_date > clock.today():
             plan.problems.append(Problem(line, f"the reference date {raw_date} lies in the future"))
             continue
         if (code, reference_date) in seen:

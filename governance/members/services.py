@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
-from governance import audit
+from governance import audit, clock
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.members.models import CapChange, City, Majority, Membership, Network, NetworkName, PopulationFigure
@@ -301,7 +301,7 @@ def _validate_population(population, reference_date, source, fail) -> None:
         fail("population", _("The population must be between 1 and 10,000,000."))
     if reference_date is None:
         fail("population_date", _("Enter the reference date of the population figure."))
-    elif reference_date > dt.date.today():
+    elif reference_date > clock.today():
         fail("population_date", _("The reference date cannot lie in the future."))
     if source is not None and len(source) > 120:
         fail("population_source", _("At most %(n)d characters.", n=120))
@@ -336,7 +336,7 @@ def _check_unique(name: Optional[str], code: Optional[str], exclude_id: Optional
 def create_city(actor, data: CityInput) -> City:
     """Add a city with its first population figure; with joined_on it is a member from that date."""
     errors = _validate_city(data, creating=True)
-    if data.joined_on is not None and data.joined_on > dt.date.today() + dt.timedelta(days=3660):
+    if data.joined_on is not None and data.joined_on > clock.today() + dt.timedelta(days=3660):
         errors.setdefault("joined_on", []).append(_("The membership date is too far in the future."))
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)

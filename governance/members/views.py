@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from governance import clock
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.api.common import parse_iso_date
@@ -24,10 +25,10 @@ SORTS = {"name", "province", "population"}
 def _day_arg() -> tuple[dt.date, str | None]:
     raw = request.args.get("on")
     if not raw:
-        return dt.date.today(), None
+        return clock.today(), None
     parsed = parse_iso_date(raw)
     if parsed is None:
-        return dt.date.today(), _("'%(value)s' is not a date; showing today.", value=raw[:40])
+        return clock.today(), _("'%(value)s' is not a date; showing today.", value=raw[:40])
     return parsed, None
 
 
@@ -132,7 +133,7 @@ def city_new():
 @role_required(Role.SECRETARIAT)
 def city_detail(city_id):
     city = db.get_or_404(members.City, city_id)
-    today = dt.date.today()
+    today = clock.today()
     return render_template(
         "members/city.html",
         city=city,
@@ -183,5 +184,5 @@ def population_new(city_id):
             return redirect(url_for("members.city_detail", city_id=city.id))
     db.session.refresh(city)
     return render_template(
-        "members/city.html", city=city, status=members.status_on(city, dt.date.today()), population_form=form
+        "members/city.html", city=city, status=members.status_on(city, clock.today()), population_form=form
     ), 422

@@ -1,6 +1,5 @@
 """The vote: create, open, cast, close; quorum and majority; the tally frozen at close."""
 
-import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from governance import audit
+from governance import audit, clock
 from governance.accounts.models import Role, User
 from governance.admissions import services as admissions
 from governance.admissions.models import Application, ApplicationStatus
@@ -175,7 +174,7 @@ def open_poll(actor, poll: Poll) -> Poll:
         raise Conflict(_("This poll is already open."))
     if poll.state == PollState.CLOSED:
         raise Conflict(_("This poll is closed; a closed poll never reopens. Start a re-vote instead."))
-    today = dt.date.today()
+    today = clock.today()
     application = poll.application
     if application is not None:
         if application.status != ApplicationStatus.RECEIVED:
