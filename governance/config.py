@@ -45,6 +45,9 @@ DEFAULTS = {
     "MAIL_TIMEOUT": 10,
     # Personal registration links for the network day stay valid this many days.
     "REGISTRATION_LINK_DAYS": 60,
+    # An account invitation's link (choose your own password) and a password-reset link stay valid this long.
+    "ACCOUNT_INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
     # The domain in the UIDs of calendar events.
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).
