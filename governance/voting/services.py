@@ -407,10 +407,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     votes = None
     if not poll.secret:
         votes = sorted(
-            (
-                {"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt}
-                for r in rows
-            ),
+            ({"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt} for r in rows),
             key=lambda v: members.name_sort_key(v["city"] or ""),
         )
     result = {
@@ -443,6 +440,10 @@ def close_poll(actor, poll_id: int) -> Poll:
     )
     if poll.application is not None:
         admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
+    # The signed record carries the head as it stands with the close and its effects sealed.
+    head = audit.head()
+    poll.audit_head_seq, poll.audit_head_hash = head.id, head.entry_hash
+    db.session.flush()
     return poll
 
 
