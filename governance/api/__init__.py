@@ -15,4 +15,5 @@ from governance.api import (  # noqa: E402, F401
     network,
     openapi,
     polls,
+    room,
 )
