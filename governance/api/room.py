@@ -78,4 +78,3 @@ def proxies_mandate(user, meeting_id, proxy_id):
     proxy = room.get_proxy(room.get_meeting(meeting_id), proxy_id)
     path = room.mandate_path(proxy)
     return send_file(path, mimetype="application/pdf", download_name=f"volmacht-{proxy.id}.pdf")
-
