@@ -16,4 +16,5 @@ from governance.api import (  # noqa: E402, F401
     openapi,
     polls,
     records,
+    room,
 )
