@@ -5,8 +5,8 @@ import datetime as dt
 import io
 
 import pytest
-from flask_babel import force_locale
 import sqlalchemy as sa
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from governance.extensions import db
