@@ -45,6 +45,8 @@ DEFAULTS = {
     "MAIL_TIMEOUT": 10,
     # Personal registration links for the network day stay valid this many days.
     "REGISTRATION_LINK_DAYS": 60,
+    # A screen link for the projector (the big screen, no login) stays valid this many hours, unless revoked.
+    "SCREEN_LINK_HOURS": 48,
     # The domain in the UIDs of calendar events.
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).

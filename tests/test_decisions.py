@@ -185,3 +185,14 @@ def test_page_and_pdf(app, api, client, people, room):
     assert "Decision list" in text and "Goedkeuring begroting 2018" in text
     assert room.document_sha256[:20] in text.replace("\n", "")
     assert "Not yet adopted" in text
+
+
+def test_the_answer_matches_the_openapi_document(client, api, room):
+    import jsonschema
+
+    run_vote(api, room, room.poll_id, {c: "yes" for c in room.city_ids[:3]})
+    document = client.get("/api/v1/openapi.json").get_json()
+    schema = document["paths"]["/meetings/{id}/decisions"]["get"]["responses"]["200"]["content"]["application/json"]
+    got = api("GET", f"/meetings/{room.meeting_id}/decisions", token=room.secretariat_token).json
+    jsonschema.validate(got, schema["schema"])
+    assert got["items"][0]["document_sha256"] == room.document_sha256
