@@ -74,3 +74,12 @@ def openapi_paths() -> dict:
             )
         },
     }
+
+
+@bp.get("/polls/<int:poll_id>/record.pdf")
+@requires()
+def poll_record_pdf(user, poll_id):
+    from governance.voting import services as voting
+    from governance.voting.record_views import record_pdf_response
+
+    return record_pdf_response(voting.get_poll(poll_id))

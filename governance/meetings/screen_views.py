@@ -9,7 +9,7 @@ from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import decisions, screen
+from governance.meetings import decisions, record_section, screen  # noqa: F401 - record_section adds a section
 from governance.meetings.models import Meeting
 from governance.meetings.views import bp
 
