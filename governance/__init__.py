@@ -94,6 +94,7 @@ def _import_models() -> None:
     import governance.accounts.models  # noqa: F401
     import governance.admissions.models  # noqa: F401
     import governance.audit  # noqa: F401
+    import governance.meetings.minutes_models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.members.models  # noqa: F401
     import governance.voting.models  # noqa: F401

@@ -48,6 +48,8 @@ DEFAULTS = {
     # An account invitation's link (choose your own password) and a password-reset link stay valid this long.
     "ACCOUNT_INVITATION_DAYS": 7,
     "PASSWORD_RESET_MINUTES": 60,
+    # A screen link for the projector (the big screen, no login) stays valid this many hours, unless revoked.
+    "SCREEN_LINK_HOURS": 48,
     # The domain in the UIDs of calendar events.
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).

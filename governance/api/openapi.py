@@ -882,6 +882,9 @@ def build_document() -> dict:
         },
         "/openapi.json": {"get": op("This document", {"200": {"description": "OpenAPI 3.1"}}, public=True)},
     }
+    from governance.api.decisions import openapi_paths as meeting_room_paths
+
+    paths.update(meeting_room_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -625,3 +625,7 @@ def agenda_delete(agenda_id):
     db.session.commit()
     flash(_("The item has been removed from the agenda."), "success")
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
+
+
+# The meeting room's pages (big screen, decision list) add their routes to this blueprint.
+from governance.meetings import screen_views  # noqa: E402, F401
