@@ -42,6 +42,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from governance.security import install_security
+
+    install_security(app)
+
     from governance.i18n import init_i18n
 
     init_i18n(app, babel)
@@ -59,12 +63,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     from governance.admissions.views import bp as admissions_bp
     from governance.api import bp as api_bp
     from governance.charts.views import bp as charts_bp
+    from governance.health import bp as health_bp
     from governance.main import bp as main_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
     from governance.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, accounts_bp, members_bp, admissions_bp, voting_bp, meetings_bp, charts_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        members_bp,
+        admissions_bp,
+        voting_bp,
+        meetings_bp,
+        charts_bp,
+        api_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
 
