@@ -17,8 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), "..", "static"),
+        # An installed package's default instance folder is <prefix>/var/governance-instance; a deployment
+        # may name its own (it holds the SQLite database, instance/config.py and the key files).
+        instance_path=os.environ.get("GOVERNANCE_INSTANCE_PATH") or None,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
     )
     app.config.from_mapping(default_config.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "governance.sqlite")
@@ -88,6 +91,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     _install_request_hooks(app)
     return app
+
+
+def _asset_folder(name: str) -> str:
+    """templates/ or static/: inside the installed package (the wheel carries them), else beside it in the checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, name)
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), name)
 
 
 def _check_secret_key(app: Flask) -> None:
