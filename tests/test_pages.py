@@ -182,7 +182,7 @@ def test_login_is_throttled_per_account(site):
         for _ in range(5)
     ]
     assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
-    assert "Too many attempts" in client.post(
+    assert "Too many failed logins for this account" in client.post(
         "/login", data={"email": site["emails"]["chair"], "password": "x"}
     ).get_data(as_text=True)
 
