@@ -709,8 +709,9 @@ def test_a_motion_tied_to_a_superseded_version_does_not_open(app, day):
         sec = db.session.get(services.User, day["sec_id"])
         document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        services.add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id,
-                                 document_version_id=document.latest.id)
+        services.add_agenda_item(
+            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
+        )
         services.add_version(sec, document, pdf_bytes("v2"))
         db.session.commit()
         with pytest.raises(Conflict) as error:

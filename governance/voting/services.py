@@ -407,10 +407,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     votes = None
     if not poll.secret:
         votes = sorted(
-            (
-                {"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt}
-                for r in rows
-            ),
+            ({"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt} for r in rows),
             key=lambda v: members.name_sort_key(v["city"] or ""),
         )
     result = {
