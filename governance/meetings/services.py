@@ -803,14 +803,21 @@ def _check_pdf(data: bytes) -> None:
         raise ValidationFailed.on("file", _("Only PDF files can be uploaded; this file is not a PDF."))
     from pypdf import PdfReader
 
+    from governance.meetings.pdfs import active_content
+
+    problem = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pages = len(PdfReader(io.BytesIO(data)).pages)
+            reader = PdfReader(io.BytesIO(data))
+            pages = len(reader.pages)
+            problem = active_content(data, reader) if pages else None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of error for a damaged file; all mean "unreadable"
         pages = 0
     if pages < 1:
         raise ValidationFailed.on("file", _("This PDF cannot be read; upload a complete, undamaged PDF."))
+    if problem:
+        raise ValidationFailed.on("file", problem)
 
 
 def _store(data: bytes) -> tuple[str, str]:
