@@ -65,6 +65,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_login(app)
 
+    from governance import input_guard
+
+    input_guard.init_app(app)  # before the blueprints: it bounds the <int:...> converter of every route
+
     from governance.accounts.views import bp as accounts_bp
     from governance.admissions.views import bp as admissions_bp
     from governance.api import bp as api_bp

@@ -210,10 +210,23 @@ def test_language_is_dutch_by_default_and_english_is_remembered(app, site):
 
 def test_one_round_trip_shows_every_problem(app, site):
     client = logged_in(app, site, "secretariat")
-    response = client.post("/cities/new", data={"name": "Noordstad", "cbs_code": "", "province": "",
-                                                "population": "-3", "population_date": "", "joined_on": ""})
+    response = client.post(
+        "/cities/new",
+        data={
+            "name": "Noordstad",
+            "cbs_code": "",
+            "province": "",
+            "population": "-3",
+            "population_date": "",
+            "joined_on": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("Enter the CBS municipality code.", "Choose the province.", "between 1 and 10,000,000",
-                    "Enter the reference date of the population figure."):
+    for message in (
+        "Enter the CBS municipality code.",
+        "Choose the province.",
+        "between 1 and 10,000,000",
+        "Enter the reference date of the population figure.",
+    ):
         assert message in page
