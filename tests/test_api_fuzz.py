@@ -10,6 +10,7 @@ import itertools
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 SEC = "secretariaat@g32.example"
@@ -90,5 +91,10 @@ def test_no_input_gets_a_server_error(app, world, role):
                         f"{case.method} {case.formatted_path} {case.body!r:.200} -> {response.status_code}"
                     )
 
-            run()
+            try:
+                run()
+            except Unsatisfiable:
+                # An operation that takes no input at all has nothing invalid to generate.
+                if mode is not GenerationMode.NEGATIVE:
+                    raise
     assert server_errors == []
