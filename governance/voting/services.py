@@ -20,6 +20,7 @@ from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
 from governance.models_base import utcnow
+from governance.voting import ballots
 from governance.voting.models import Ballot, Choice, Poll, PollEligibleCity, PollKind, PollState, PollVoter
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -81,7 +82,12 @@ def create_poll(
         if isinstance(application_id, bool) or not isinstance(application_id, int):
             fail("application_id", _("Must be the number of an application."))
         else:
-            application = db.session.get(Application, application_id)
+            # Locked: of two requests for a vote on one application, the second sees the first's poll.
+            application = db.session.scalars(
+                lock_for_update(sa.select(Application).where(Application.id == application_id)).execution_options(
+                    populate_existing=True
+                )
+            ).first()
             if application is None:
                 fail("application_id", _("There is no application with number %(id)s.", id=application_id))
         if secret:
@@ -190,9 +196,12 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
-    from governance.meetings.services import documents_for_poll
+    from governance.meetings.services import documents_for_poll, lock_documents
 
-    stale = [point for point in documents_for_poll(poll) if point.document_mismatch]
+    points = documents_for_poll(poll)
+    # Locked against a new version being uploaded meanwhile (add_version locks the same rows).
+    lock_documents({point.document_version.document_id for point in points if point.document_version})
+    stale = [point for point in points if point.document_mismatch]
     if stale:
         raise Conflict(
             _(
@@ -296,7 +305,7 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
     if inserted is None:
         raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
     receipt = new_receipt()
-    ballot_id = secrets.token_hex(16)
+    ballot_id = ballots.new_ballot_id()
     connection.execute(
         statements["ballot"],
         {
@@ -305,6 +314,8 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
             "choice": choice_value,
             "receipt": receipt,
             "city_id": None if poll.secret else city_id,
+            # A secret ballot is vouched for by a keyed MAC, since the chain must not know its choice.
+            "mac": ballots.ballot_mac(poll_id, ballot_id, choice_value.value, receipt) if poll.secret else None,
         },
     )
     if poll.secret:
@@ -393,6 +404,11 @@ def close_poll(actor, poll_id: int) -> Poll:
         if poll.state == PollState.CLOSED:
             raise Conflict(_("This poll is already closed."))
         raise Conflict(_("This poll has not been opened yet."))
+    # Every vote accepted before the close is in the chain before the tally is frozen; then a secret
+    # poll's ballots are written afresh, in random order, so that nothing stored follows the voting order.
+    audit.seal()
+    if poll.secret:
+        ballots.rewrite_secret_ballots(poll.id)
     # City names come with the ballots (outer join: a secret ballot has no city).
     rows = db.session.execute(
         sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt, City.name.label("city_name"))
@@ -436,6 +452,8 @@ def close_poll(actor, poll_id: int) -> Poll:
         eligible=tally.eligible,
         outcome=result["outcome"],
         reason=reason,
+        quorum_met=quorum_met,
+        majority=poll.majority,
         ballots=ballot_digest((r.id, r.choice.value) for r in rows),
     )
     if poll.application is not None:
