@@ -277,6 +277,7 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
 
     `against` = (a saved signed record, the public key): the chain must still hold the head it was signed with.
     """
+    import governance.ledger  # noqa: F401  (registers the checks of everything the chain vouches for)
     from governance import keys
 
     try:

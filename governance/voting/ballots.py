@@ -54,6 +54,7 @@ def rewrite_secret_ballots(poll_id: int) -> int:
         # Overwrite the deleted rows' bytes in the file rather than leave them on free pages in voting order.
         connection.exec_driver_sql("PRAGMA secure_delete = ON")
     with db.session.begin_nested():
-        connection.execute(sa.delete(_BALLOT).where(_BALLOT.c.poll_id == poll_id))
-        connection.execute(sa.insert(_BALLOT), fresh)  # rows go in in the list's (shuffled) order
+        savepoint = db.session.connection()  # the session emits SAVEPOINT when its connection is asked for
+        savepoint.execute(sa.delete(_BALLOT).where(_BALLOT.c.poll_id == poll_id))
+        savepoint.execute(sa.insert(_BALLOT), fresh)  # rows go in in the list's (shuffled) order
     return len(fresh)
