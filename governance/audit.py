@@ -16,6 +16,8 @@ from governance.models_base import utcnow
 GENESIS_HASH = "0" * 64
 # One key for PostgreSQL's transaction-scoped advisory lock that serialises appends.
 _APPEND_LOCK_KEY = 7_340_032
+# What the sealer appends when an entry was edited in the database while it waited to be sealed.
+ALTERED_BEFORE_SEAL = "audit.altered_before_seal"
 
 
 class AuditEntry(db.Model):
@@ -76,17 +78,9 @@ def compute_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _lock_chain_head() -> None:
-    """Serialise appends so two transactions never seal the same predecessor."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
-    # SQLite: every write transaction already holds the database's write lock (BEGIN IMMEDIATE).
-
-
 @dataclass
 class Sealed:
-    """What an append wrote: the entry's number and hash."""
+    """A place in the chain: the entry's number and hash."""
 
     id: int
     entry_hash: str
@@ -94,79 +88,163 @@ class Sealed:
 
 _ENTRY = AuditEntry.__table__
 # Built once: every vote appends an entry, and building statements anew each time was a tenth of its cost.
-_SELECT_HEAD = None
-_INSERT_ENTRY = None
-_UPDATE_ANCHOR = None
-_INSERT_ANCHOR = None
+_STATEMENTS: dict[str, Any] = {}
 
 
-def _statements():
-    global _SELECT_HEAD, _INSERT_ENTRY, _UPDATE_ANCHOR, _INSERT_ANCHOR
-    if _SELECT_HEAD is None:
+def _statements() -> dict[str, Any]:
+    if not _STATEMENTS:
         anchor = AuditAnchor.__table__
-        _SELECT_HEAD = sa.select(anchor.c.count, anchor.c.head_hash).where(anchor.c.id == 1)
-        _INSERT_ENTRY = sa.insert(_ENTRY)
-        _UPDATE_ANCHOR = (
-            sa.update(anchor)
+        _STATEMENTS.update(
+            head=sa.select(anchor.c.count, anchor.c.head_hash).where(anchor.c.id == 1),
+            last_sealed=sa.select(_ENTRY.c.seq, _ENTRY.c.entry_hash)
+            .where(_ENTRY.c.seq.is_not(None))
+            .order_by(_ENTRY.c.seq.desc())
+            .limit(1),
+            insert_entry=sa.insert(_ENTRY),
+            unsealed=sa.select(
+                _ENTRY.c.id,
+                _ENTRY.c.recorded_at,
+                _ENTRY.c.actor_id,
+                _ENTRY.c.action,
+                _ENTRY.c.object_type,
+                _ENTRY.c.object_id,
+                _ENTRY.c.data,
+                _ENTRY.c.entry_hash,
+            )
+            .where(_ENTRY.c.seq.is_(None))
+            .order_by(_ENTRY.c.id),
+            seal_entry=sa.update(_ENTRY)
+            .where(_ENTRY.c.id == sa.bindparam("entry_id"), _ENTRY.c.seq.is_(None))
+            .values(
+                seq=sa.bindparam("new_seq"), prev_hash=sa.bindparam("new_prev"), entry_hash=sa.bindparam("new_hash")
+            ),
+            update_anchor=sa.update(anchor)
             .where(anchor.c.id == 1)
-            .values(count=sa.bindparam("new_count"), head_hash=sa.bindparam("new_head"))
+            .values(count=sa.bindparam("new_count"), head_hash=sa.bindparam("new_head")),
+            insert_anchor=sa.insert(anchor),
+            try_lock=sa.text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=_APPEND_LOCK_KEY),
+            lock=sa.text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_APPEND_LOCK_KEY),
         )
-        _INSERT_ANCHOR = sa.insert(anchor)
-    return _SELECT_HEAD, _INSERT_ENTRY, _UPDATE_ANCHOR, _INSERT_ANCHOR
+    return _STATEMENTS
 
 
-def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> Sealed:
-    """Append an entry for a change to `obj` (a model, or a (type, id) pair) by `actor`, in the caller's transaction."""
-    select_head, insert_entry, update_anchor, insert_anchor = _statements()
-    _lock_chain_head()
-    connection = db.session.connection()
-    # The anchor row holds the head of the chain: one indexed read instead of scanning for the last entry.
-    head = connection.execute(select_head).first()
-    if head is None:
-        last = connection.execute(
-            sa.select(_ENTRY.c.id, _ENTRY.c.entry_hash).order_by(_ENTRY.c.id.desc()).limit(1)
-        ).first()
-        prev_hash, seq = (last.entry_hash, last.id + 1) if last else (GENESIS_HASH, 1)
-    else:
-        prev_hash, seq = head.head_hash, head.count + 1
+def _object_of(obj: Any) -> tuple[str, Optional[str]]:
     if isinstance(obj, tuple):
-        object_type, object_id = obj[0], str(obj[1])
-    elif obj is not None and hasattr(obj, "__tablename__"):
-        object_type, object_id = obj.__tablename__, str(obj.id)
-    else:
-        object_type, object_id = str(obj or "system"), None
+        return obj[0], str(obj[1])
+    if obj is not None and hasattr(obj, "__tablename__"):
+        return obj.__tablename__, str(obj.id)
+    return str(obj or "system"), None
+
+
+def unsealed_mac(recorded_at, actor_id, action, object_type, object_id, data) -> str:
+    """The keyed MAC an entry carries until it is sealed, so that one edited while unsealed shows in verify."""
+    from governance import keys
+
+    return keys.mac(canonical(["unsealed", recorded_at, actor_id, action, object_type, object_id, data]))
+
+
+def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:
+    """Append an entry for a change to `obj` (a model, or a (type, id) pair) by `actor`, in the caller's transaction.
+
+    SQLite has one writer at a time, so the entry is sealed at once. On PostgreSQL the entry is written
+    unsealed (no lock, so votes never queue behind the chain) and sealed by whichever writer next finds the
+    chain's head free, and always by the close of a poll before it counts.
+    """
+    connection = db.session.connection()
+    statements = _statements()
+    object_type, object_id = _object_of(obj)
     actor_id = getattr(actor, "id", None)
     recorded_at = utcnow().isoformat(timespec="microseconds")
     text = canonical(data)
-    entry_hash = compute_hash(prev_hash, seq, recorded_at, actor_id, action, object_type, object_id, text)
-    connection.execute(
-        insert_entry,
-        {
-            "id": seq,
-            "seq": seq,
-            "recorded_at": recorded_at,
-            "actor_id": actor_id,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "data": text,
-            "prev_hash": prev_hash,
-            "entry_hash": entry_hash,
-        },
-    )
-    if head is None:
-        connection.execute(insert_anchor, {"id": 1, "count": seq, "head_hash": entry_hash})
-    else:
-        connection.execute(update_anchor, {"new_count": seq, "new_head": entry_hash})
-    return Sealed(seq, entry_hash)
+    fields = {
+        "recorded_at": recorded_at,
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": text,
+    }
+    if connection.dialect.name != "postgresql":
+        # SQLite: this transaction already holds the database's write lock (BEGIN IMMEDIATE).
+        prev_hash, seq = _head(connection)
+        seq += 1
+        entry_hash = compute_hash(prev_hash, seq, recorded_at, actor_id, action, object_type, object_id, text)
+        connection.execute(
+            statements["insert_entry"],
+            {"id": seq, "seq": seq, "prev_hash": prev_hash, "entry_hash": entry_hash, **fields},
+        )
+        _move_anchor(connection, seq, entry_hash)
+        return
+    mac = unsealed_mac(recorded_at, actor_id, action, object_type, object_id, text)
+    connection.execute(statements["insert_entry"], {"seq": None, "prev_hash": None, "entry_hash": mac, **fields})
+    seal(wait=False)
+
+
+def _head(connection) -> tuple[str, int]:
+    """(hash, number) of the last sealed entry; the anchor row saves scanning for it."""
+    statements = _statements()
+    head = connection.execute(statements["head"]).first()
+    if head is not None:
+        return head.head_hash, head.count
+    last = connection.execute(statements["last_sealed"]).first()
+    return (last.entry_hash, last.seq) if last else (GENESIS_HASH, 0)
+
+
+def _move_anchor(connection, count: int, head_hash: str) -> None:
+    statements = _statements()
+    if not connection.execute(statements["update_anchor"], {"new_count": count, "new_head": head_hash}).rowcount:
+        connection.execute(statements["insert_anchor"], {"id": 1, "count": count, "head_hash": head_hash})
+
+
+def seal(*, wait: bool = True) -> int:
+    """Seal the entries written so far into the chain, in the order they were written; return how many.
+
+    `wait=False` (a writer passing by) seals only when no one else holds the head; the close waits, so
+    that the chain it signs holds every vote it counts. On SQLite every entry is sealed when written.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return 0
+    statements = _statements()
+    if wait:
+        connection.execute(statements["lock"])
+    elif not connection.execute(statements["try_lock"]).scalar():
+        return 0
+    # Read after the lock is held: the previous holder's seals are committed and visible by now.
+    pending = connection.execute(statements["unsealed"]).all()
+    if not pending:
+        return 0
+    prev_hash, seq = _head(connection)
+    updates, altered = [], []
+    for entry in pending:
+        fields = (entry.recorded_at, entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.data)
+        seq += 1
+        entry_hash = compute_hash(prev_hash, seq, *fields)
+        updates.append({"entry_id": entry.id, "new_seq": seq, "new_prev": prev_hash, "new_hash": entry_hash})
+        prev_hash = entry_hash
+        if entry.entry_hash != unsealed_mac(*fields):
+            altered.append(entry.id)
+    connection.execute(statements["seal_entry"], updates)
+    for entry_id in altered:
+        # Sealing must not make an entry edited in the database look genuine: the chain says so for good.
+        seq += 1
+        fields = (utcnow().isoformat(timespec="microseconds"), None, ALTERED_BEFORE_SEAL, "audit_entry", str(entry_id))
+        text = canonical({"seq": next(u["new_seq"] for u in updates if u["entry_id"] == entry_id)})
+        entry_hash = compute_hash(prev_hash, seq, *fields, text)
+        connection.execute(
+            statements["insert_entry"],
+            dict(zip(("recorded_at", "actor_id", "action", "object_type", "object_id"), fields, strict=True))
+            | {"data": text, "seq": seq, "prev_hash": prev_hash, "entry_hash": entry_hash},
+        )
+        prev_hash = entry_hash
+    _move_anchor(connection, seq, prev_hash)
+    return len(updates)
 
 
 def head() -> Sealed:
     """The chain's head as sealed now: the number and hash of its last sealed entry."""
-    anchor = db.session.execute(_statements()[0]).first()
-    if anchor is None:
-        return Sealed(0, GENESIS_HASH)
-    return Sealed(anchor.count, anchor.head_hash)
+    head_hash, seq = _head(db.session.connection())
+    return Sealed(seq, head_hash)
 
 
 class CannotVerify(Exception):
@@ -199,6 +277,7 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
 
     `against` = (a saved signed record, the public key): the chain must still hold the head it was signed with.
     """
+    import governance.ledger  # noqa: F401  (registers the checks of everything the chain vouches for)
     from governance import keys
 
     try:
@@ -230,6 +309,14 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
         )
         if recomputed != entry.entry_hash:
             return VerifyResult(False, len(sealed), prev_hash, f"entry {entry.seq} ({entry.action}) was altered")
+        if entry.action == ALTERED_BEFORE_SEAL:
+            return VerifyResult(
+                False,
+                len(sealed),
+                prev_hash,
+                f"entry {entry.payload().get('seq')} was altered in the database before it was sealed "
+                f"(the sealer said so in entry {entry.seq})",
+            )
         prev_hash = entry.entry_hash
     anchor = AuditAnchor.current()
     if anchor is not None and anchor.count > len(sealed):
@@ -241,6 +328,16 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
         )
     if anchor is not None and anchor.count == len(sealed) and anchor.head_hash != prev_hash:
         return VerifyResult(False, len(sealed), prev_hash, f"entry {len(sealed)} is not the recorded head")
+    for entry in unsealed:
+        fields = (entry.recorded_at, entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.data)
+        if entry.entry_hash != unsealed_mac(*fields):
+            return VerifyResult(
+                False,
+                len(sealed),
+                prev_hash,
+                f"the entry written as number {entry.id} ({entry.action}), not yet sealed, was altered",
+                unsealed=len(unsealed),
+            )
     held_against = None
     if against is not None:
         checked = verify_against(VerifyResult(True, len(sealed), prev_hash), *against)

@@ -186,7 +186,6 @@ def _public_key_from(option: Optional[str]):
 @click.option("--key", "key_option", metavar="KEY", help="Public key for --against (default: this install's).")
 def audit_verify(against, key_option) -> None:
     """Check the hash chain and everything it vouches for; exit 1 at the first mismatch, 2 when it cannot check."""
-    import governance.voting.services  # noqa: F401  (registers the ballot check)
     from governance import audit
 
     document = _read_record_file(against) if against else None

@@ -50,7 +50,7 @@ def _execute(app, sql, **params):
         ("DELETE FROM audit_entry WHERE id = 3", "entry 3 is missing"),
         ("DELETE FROM audit_entry WHERE id = (SELECT MAX(id) FROM audit_entry)", "truncated"),
         ("UPDATE ballot SET choice = 'no' WHERE choice = 'yes'", "does not match"),
-        ("DELETE FROM ballot WHERE choice = 'no'", "differ from those sealed"),
+        ("DELETE FROM ballot WHERE choice = 'no'", "is missing from the database"),
         ("UPDATE audit_entry SET actor_id = 999 WHERE id = 2", "entry 2"),
     ],
 )

@@ -894,8 +894,18 @@ def open_polls_on(document: MeetingDocument) -> list:
     )
 
 
+def lock_documents(document_ids) -> None:
+    """Lock documents' rows until commit, so that opening a vote on one and uploading a version take turns."""
+    if not document_ids:
+        return
+    stmt = sa.select(MeetingDocument).where(MeetingDocument.id.in_(document_ids))
+    for document in db.session.scalars(lock_for_update(stmt).execution_options(populate_existing=True)):
+        db.session.expire(document, ["versions"])  # read the versions anew, now that no upload can slip in
+
+
 def add_version(actor, document: MeetingDocument, data: bytes) -> DocumentVersion:
     """Upload a new version; the earlier ones stay. Refused while the board votes on this document."""
+    lock_documents({document.id})
     polls = open_polls_on(document)
     if polls:
         raise Conflict(

@@ -21,6 +21,7 @@ from governance.meetings import room
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
 from governance.models_base import utcnow
+from governance.voting import ballots
 from governance.voting.models import Ballot, Choice, Poll, PollEligibleCity, PollKind, PollState, PollVoter
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -90,7 +91,12 @@ def create_poll(
         if isinstance(application_id, bool) or not isinstance(application_id, int):
             fail("application_id", _("Must be the number of an application."))
         else:
-            application = db.session.get(Application, application_id)
+            # Locked: of two requests for a vote on one application, the second sees the first's poll.
+            application = db.session.scalars(
+                lock_for_update(sa.select(Application).where(Application.id == application_id)).execution_options(
+                    populate_existing=True
+                )
+            ).first()
             if application is None:
                 fail("application_id", _("There is no application with number %(id)s.", id=application_id))
         if secret:
@@ -206,9 +212,12 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
-    from governance.meetings.services import documents_for_poll
+    from governance.meetings.services import documents_for_poll, lock_documents
 
-    stale = [point for point in documents_for_poll(poll) if point.document_mismatch]
+    points = documents_for_poll(poll)
+    # Locked against a new version being uploaded meanwhile (add_version locks the same rows).
+    lock_documents({point.document_version.document_id for point in points if point.document_version})
+    stale = [point for point in points if point.document_mismatch]
     if stale:
         raise Conflict(
             _(
@@ -319,7 +328,7 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
     if inserted is None:
         raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
     receipt = new_receipt()
-    ballot_id = secrets.token_hex(16)
+    ballot_id = ballots.new_ballot_id()
     connection.execute(
         statements["ballot"],
         {
@@ -328,6 +337,8 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
             "choice": choice_value,
             "receipt": receipt,
             "city_id": None if poll.secret else city_id,
+            # A secret ballot is vouched for by a keyed MAC, since the chain must not know its choice.
+            "mac": ballots.ballot_mac(poll_id, ballot_id, choice_value.value, receipt) if poll.secret else None,
         },
     )
     if poll.meeting_id is not None:
@@ -419,6 +430,11 @@ def close_poll(actor, poll_id: int) -> Poll:
         if poll.state == PollState.CLOSED:
             raise Conflict(_("This poll is already closed."))
         raise Conflict(_("This poll has not been opened yet."))
+    # Every vote accepted before the close is in the chain before the tally is frozen; then a secret
+    # poll's ballots are written afresh, in random order, so that nothing stored follows the voting order.
+    audit.seal()
+    if poll.secret:
+        ballots.rewrite_secret_ballots(poll.id)
     # City names come with the ballots (outer join: a secret ballot has no city).
     rows = db.session.execute(
         sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt, City.name.label("city_name"))
@@ -466,6 +482,8 @@ def close_poll(actor, poll_id: int) -> Poll:
         eligible=tally.eligible,
         outcome=result["outcome"],
         reason=reason,
+        quorum_met=quorum_met,
+        majority=poll.majority,
         ballots=ballot_digest((r.id, r.choice.value) for r in rows),
     )
     # The signed record carries the head as it stands with the close and its effects sealed.
@@ -548,51 +566,3 @@ def status_label(status: ApplicationStatus) -> str:
         ApplicationStatus.REJECTED: _("rejected"),
         ApplicationStatus.WITHDRAWN: _("withdrawn"),
     }[status]
-
-
-# -- what the audit chain says about ballots ---------------------------------------------------------
-
-
-def check_ballots_against_chain(entries) -> "list[str]":
-    """Each named ballot matches its vote entry; each closed poll's ballots match the digest sealed at close."""
-    problems: list[str] = []
-    cast_entries = {}
-    closed_entries = {}
-    for entry in entries:
-        if entry.action == "vote.cast":
-            data = entry.payload()
-            if "ballot_id" in data:
-                cast_entries[data["ballot_id"]] = (entry, data)
-        elif entry.action == "poll.closed":
-            closed_entries[entry.object_id] = (entry, entry.payload())
-    ballots = db.session.execute(sa.select(Ballot, Poll.secret, Poll.state).join(Poll, Poll.id == Ballot.poll_id)).all()
-    by_poll: dict[int, list] = {}
-    for ballot, secret, _state in ballots:
-        by_poll.setdefault(ballot.poll_id, []).append((ballot.id, ballot.choice.value))
-        if secret:
-            continue
-        recorded = cast_entries.get(ballot.id)
-        if recorded is None:
-            problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} is not in the audit chain")
-            continue
-        entry, data = recorded
-        if (
-            data.get("choice") != ballot.choice.value
-            or data.get("city_id") != ballot.city_id
-            or data.get("receipt") != ballot.receipt
-        ):
-            problems.append(f"ballot {ballot.id} of poll {ballot.poll_id} does not match audit entry {entry.id}")
-    for poll_id, state in db.session.execute(sa.select(Poll.id, Poll.state)).all():
-        if state != PollState.CLOSED:
-            continue
-        sealed = closed_entries.get(str(poll_id))
-        if sealed is None:
-            problems.append(f"poll {poll_id} is closed but its close is not in the audit chain")
-            continue
-        entry, data = sealed
-        if ballot_digest(by_poll.get(poll_id, [])) != data.get("ballots"):
-            problems.append(f"the ballots of poll {poll_id} differ from those sealed in audit entry {entry.id}")
-    return problems
-
-
-audit.register_consistency_check(check_ballots_against_chain)

@@ -1,0 +1,60 @@
+"""Secret ballots: sealed by a keyed MAC when cast, written afresh in a random order at the close."""
+
+import secrets
+
+import sqlalchemy as sa
+
+from governance import keys
+from governance.extensions import db
+from governance.voting.models import Ballot
+
+_BALLOT = Ballot.__table__
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def ballot_mac(poll_id: int, ballot_id: str, choice: str, receipt: str) -> str:
+    """HMAC-SHA-256 over what a secret ballot holds: one flipped, moved or added in the database no longer matches.
+
+    The key lives outside the database, so the chain can vouch for a secret ballot without recording its choice.
+    """
+    return keys.mac(f"ballot\x1f{poll_id}\x1f{ballot_id}\x1f{choice}\x1f{receipt}")
+
+
+def new_ballot_id() -> str:
+    return secrets.token_hex(16)
+
+
+def rewrite_secret_ballots(poll_id: int) -> int:
+    """Write a secret poll's ballots afresh: random order, new random ids and MACs; return how many.
+
+    Done in the close transaction, after which no row order, rowid, physical order (ctid) or id of a
+    ballot follows the order in which the cities voted. The rows are written inside a savepoint, so on
+    PostgreSQL they carry a transaction id (xmin) of their own, shared with no voter's row nor any audit
+    entry. The receipts stay, so each voter can still find theirs in the record.
+    """
+    connection = db.session.connection()
+    rows = connection.execute(sa.select(_BALLOT.c.choice, _BALLOT.c.receipt).where(_BALLOT.c.poll_id == poll_id)).all()
+    if not rows:
+        return 0
+    fresh = []
+    for row in rows:
+        ballot_id, choice = new_ballot_id(), str(getattr(row.choice, "value", row.choice))
+        fresh.append(
+            {
+                "id": ballot_id,
+                "poll_id": poll_id,
+                "city_id": None,
+                "choice": choice,
+                "receipt": row.receipt,
+                "mac": ballot_mac(poll_id, ballot_id, choice, row.receipt),
+            }
+        )
+    _shuffle(fresh)
+    if connection.dialect.name == "sqlite":
+        # Overwrite the deleted rows' bytes in the file rather than leave them on free pages in voting order.
+        connection.exec_driver_sql("PRAGMA secure_delete = ON")
+    with db.session.begin_nested():
+        savepoint = db.session.connection()  # the session emits SAVEPOINT when its connection is asked for
+        savepoint.execute(sa.delete(_BALLOT).where(_BALLOT.c.poll_id == poll_id))
+        savepoint.execute(sa.insert(_BALLOT), fresh)  # rows go in in the list's (shuffled) order
+    return len(fresh)
