@@ -60,12 +60,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from governance.api import bp as api_bp
     from governance.charts.views import bp as charts_bp
     from governance.main import bp as main_bp
+    from governance.meetings.room_views import bp as room_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
     from governance.voting.views import bp as voting_bp
 
     for blueprint in (main_bp, accounts_bp, members_bp, admissions_bp, voting_bp, meetings_bp, charts_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(room_bp)
     csrf.exempt(api_bp)
 
     from governance.cli import register_commands
