@@ -289,6 +289,62 @@ SCHEMAS = {
             "revoked_at": {"type": ["string", "null"]},
         },
     },
+    "SignedRecord": {
+        "type": "object",
+        "required": ["record", "signature", "key_id"],
+        "properties": {
+            "record": {
+                "type": "object",
+                "description": "The record; signature is Ed25519 over its canonical JSON (keys sorted, no spaces, "
+                "UTF-8)",
+                "required": ["network", "poll", "eligible", "votes", "tally", "outcome", "reason", "audit_head"],
+                "properties": {
+                    "network": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    "poll": {"type": "object"},
+                    "eligible": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"city_id": INT, "name": {"type": "string"}},
+                        },
+                    },
+                    "votes": {"type": ["array", "null"], "items": {"type": "object"}},
+                    "receipts": {"type": "array", "items": {"type": "string"}},
+                    "tally": {"type": "object"},
+                    "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
+                    "quorum": {"type": "object"},
+                    "outcome": {"type": "string", "enum": ["adopted", "rejected"]},
+                    "reason": {"type": "string"},
+                    "effects": {"type": "object"},
+                    "audit_head": {
+                        "type": "object",
+                        "required": ["seq", "hash"],
+                        "properties": {"seq": INT, "hash": {"type": "string"}},
+                    },
+                },
+            },
+            "signature": {"type": "string", "description": "Ed25519, base64"},
+            "key_id": {"type": "string", "description": "First 16 hex digits of SHA-256 over the raw public key"},
+        },
+    },
+    "PublicKeys": {
+        "type": "object",
+        "required": ["keys"],
+        "properties": {
+            "keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key_id", "algorithm", "public_key"],
+                    "properties": {
+                        "key_id": {"type": "string"},
+                        "algorithm": {"type": "string", "enum": ["Ed25519"]},
+                        "public_key": {"type": "string", "description": "The raw 32-byte key, base64"},
+                    },
+                },
+            }
+        },
+    },
     "Poll": {
         "type": "object",
         "required": [
@@ -603,6 +659,20 @@ def build_document() -> dict:
                 "Which eligible cities have voted, never how (chair, secretariat)",
                 {**ok(200, {"type": "object"}), **error_responses(401, 403, 404)},
                 params=[path_id("id")],
+            )
+        },
+        "/polls/{id}/record": {
+            "get": op(
+                "The signed record (proces-verbaal) of a closed poll; 409 invalid_state before the close",
+                {**ok(200, ref("SignedRecord")), **error_responses(401, 404, 409)},
+                params=[path_id("id")],
+            )
+        },
+        "/keys": {
+            "get": op(
+                "The public keys that check signed records (no token needed)",
+                {**ok(200, ref("PublicKeys"))},
+                public=True,
             )
         },
         "/meetings": {

@@ -61,6 +61,9 @@ class Poll(db.Model):
     eligible_count: so.Mapped[int] = so.mapped_column(default=0)
     # Frozen in the close transaction; never written again.
     result_json: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    # The audit chain's head once the close was sealed: the signed record carries it.
+    audit_head_seq: so.Mapped[Optional[int]]
+    audit_head_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
 
     application: so.Mapped[Optional["Application"]] = so.relationship()  # noqa: F821
     previous_poll: so.Mapped[Optional["Poll"]] = so.relationship(remote_side="Poll.id")
@@ -100,12 +103,18 @@ class PollVoter(db.Model):
 
 
 class Ballot(db.Model):
-    """What was voted. In a secret poll it holds no city, no voter and no time, so nothing links it to a voter."""
+    """What was voted. In a secret poll it holds no city, no voter and no time, so nothing links it to a voter.
+
+    A secret poll's ballots are written afresh at the close, in a random order with new random ids, so that
+    neither row order nor transaction links them to the voters; `mac` (HMAC-SHA-256 with a key kept outside
+    the database) seals each secret ballot so that one flipped or added in the database shows in verify.
+    """
 
     id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
     poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
     city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
     choice: so.Mapped[Choice] = so.mapped_column(enum_column(Choice, "choice"))
     receipt: so.Mapped[str] = so.mapped_column(sa.String(16))
+    mac: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
 
     __table_args__ = (sa.UniqueConstraint("poll_id", "city_id", name="uq_ballot_poll_city"),)

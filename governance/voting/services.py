@@ -468,6 +468,10 @@ def close_poll(actor, poll_id: int) -> Poll:
         reason=reason,
         ballots=ballot_digest((r.id, r.choice.value) for r in rows),
     )
+    # The signed record carries the head as it stands with the close and its effects sealed.
+    head = audit.head()
+    poll.audit_head_seq, poll.audit_head_hash = head.id, head.entry_hash
+    db.session.flush()
     return poll
 
 

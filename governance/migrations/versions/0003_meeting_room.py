@@ -1,7 +1,7 @@
 """meeting room: presence, proxies (volmachten), polls of a meeting, how each vote was cast
 
 Revision ID: 0003_meeting_room
-Revises: 0002_meetings
+Revises: 0003_ledger
 Create Date: 2026-12-02 07:45:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_meeting_room'
-down_revision = '0002_meetings'
+down_revision = '0003_ledger'
 branch_labels = None
 depends_on = None
 
