@@ -633,3 +633,39 @@ def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
     if poll.secret:
         return None
     return db.session.scalars(sa.select(Ballot).where(Ballot.poll_id == poll.id, Ballot.city_id == city_id)).first()
+
+
+# -- the signed record: the meeting, presence and proxies as frozen, how each vote was cast ------------------------
+
+
+def record_section(poll: Poll) -> dict:
+    """The meeting room's part of a closed poll's signed record (proces-verbaal)."""
+    meeting = db.session.get(Meeting, poll.meeting_id) if poll.meeting_id is not None else None
+    modes = cast_modes(poll)
+    names = {c.id: c.name for c in db.session.scalars(sa.select(City).where(City.id.in_(list(modes))))}
+    how_cast = None
+    if not poll.secret:
+        how_cast = [
+            {"city_id": city_id, "cast": mode.value, **({"entered_by": user_id} if mode == CastMode.IN_ROOM else {})}
+            for city_id, (mode, user_id) in sorted(modes.items(), key=lambda kv: members.name_sort_key(names[kv[0]]))
+        ]
+    return {
+        "meeting": (
+            {"id": meeting.id, "title": meeting.title, "date": meeting.date.isoformat(), "place": meeting.place}
+            if meeting is not None
+            else None
+        ),
+        "presence": frozen_json(poll),
+        "how_cast": how_cast,
+        "not_voted": (poll.result or {}).get("not_voted", not_voted(poll)),
+    }
+
+
+def _register_record_section() -> None:
+    from governance.voting import record
+
+    if record_section not in record.RECORD_SECTIONS:
+        record.RECORD_SECTIONS.append(record_section)
+
+
+_register_record_section()
