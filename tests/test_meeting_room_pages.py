@@ -251,3 +251,29 @@ def test_the_chair_prepares_a_motion_for_todays_meeting(room, client):
     r = client.post(f"/polls/{poll['id']}/open")
     page = text_of(client.get(f"/polls/{poll['id']}"))
     assert "0 van de 4 lidsteden zijn aanwezig of vertegenwoordigd" in page
+
+
+@pytest.fixture
+def app_config():
+    return {"NETWORK_RENAME_AT": 5, "NETWORK_RENAME_TO": "G5"}
+
+
+def test_an_admission_result_page_states_its_effects(room, client):
+    r = room.api(
+        "POST",
+        "/applications",
+        {"city_id": room.city["Buitenstad"], "received_on": "2017-09-01", "effective_on": "2018-01-01"},
+        room.sec,
+    )
+    poll = room.api("POST", "/polls", {"application_id": r.get_json()["id"], "meeting_id": room.meeting}, room.chair)
+    poll = poll.get_json()["id"]
+    room.present("Noordstad", "Zuidstad", "Oostdorp")
+    room.api("POST", f"/polls/{poll}/open", token=room.chair)
+    for name in ("Noordstad", "Zuidstad", "Oostdorp", "Weststad"):
+        room.vote(poll, name)
+    room.api("POST", f"/polls/{poll}/close", token=room.chair)
+    login(room, client, "Noordstad")
+    page = text_of(client.get(f"/polls/{poll}"))
+    assert "Buitenstad is lid per 1 januari 2018; het netwerk heet vanaf die dag G5." in page
+    assert "Alle stemgerechtigde steden hebben gestemd." in page
+    assert "Herstemming voorbereiden" not in page
