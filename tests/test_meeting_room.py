@@ -495,3 +495,28 @@ def test_the_signed_record_holds_the_meeting_presence_and_proxies_as_frozen_and_
         c["Zuidstad"]: "in_room",
     }
     assert record["not_voted"] == [c["Weststad"]]
+
+
+def test_the_room_answers_as_the_openapi_document_says(room):
+    from governance.api.openapi import build_document
+    from tests.test_openapi import validator_for
+
+    document = build_document()
+    check = {name: validator_for(document, name) for name in ("Presence", "CityPresence", "Proxy", "Poll", "Error")}
+    room.present("Noordstad", "Zuidstad")
+    check["CityPresence"].validate(
+        room.api("GET", f"/meetings/{room.meeting}/presence/{room.city['Noordstad']}", token=room.chair).get_json()
+    )
+    check["Proxy"].validate(room.proxy("Oostdorp", "Noordstad").get_json())
+    check["Error"].validate(room.proxy("Oostdorp", "Noordstad").get_json())
+    for proxy in room.proxies():
+        check["Proxy"].validate(proxy)
+    check["Presence"].validate(room.presence())
+    poll = room.poll()
+    room.vote(poll, "Noordstad", on_behalf_of=room.city["Oostdorp"])
+    room.api(
+        "POST", f"/polls/{poll}/votes", {"choice": "no", "city_id": room.city["Zuidstad"], "in_room": True}, room.chair
+    )
+    closed = room.api("POST", f"/polls/{poll}/close", token=room.chair).get_json()
+    check["Poll"].validate(closed)
+    assert {v["cast"] for v in closed["result"]["votes"]} == {"proxy", "in_room"}
