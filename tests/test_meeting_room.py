@@ -482,19 +482,21 @@ def test_the_signed_record_holds_the_meeting_presence_and_proxies_as_frozen_and_
     r = room.api("GET", f"/polls/{poll}/record", token=room.sec)
     assert r.status_code == 200
     record = r.get_json()["record"]
-    assert record["meeting"]["id"] == room.meeting
+    assert record["meeting"]["id"] == room.meeting and record["meeting"]["chair"] == "Voorzitter"
     c = room.city
     assert record["presence"]["present"] == sorted([c["Noordstad"], c["Zuidstad"]])
     assert record["presence"]["represented"] == [c["Oostdorp"]]
     assert [(p["from_city_id"], p["to_city_id"]) for p in record["presence"]["proxies"]] == [
         (c["Oostdorp"], c["Noordstad"])
     ]
-    assert {v["city_id"]: v["cast"] for v in record["how_cast"]} == {
+    assert [(p["from_city"], p["to_city"]) for p in record["proxies"]] == [("Oostdorp", "Noordstad")]
+    assert {v["city_id"]: v["cast"] for v in record["votes"]} == {
         c["Noordstad"]: "online",
         c["Oostdorp"]: "proxy",
         c["Zuidstad"]: "in_room",
     }
     assert record["not_voted"] == [c["Weststad"]]
+    assert [v.get("entered_by") for v in record["votes"] if v["cast"] == "in_room"] == ["Voorzitter"]
 
 
 def test_the_room_answers_as_the_openapi_document_says(room):

@@ -11,6 +11,7 @@ from governance.api import (  # noqa: E402, F401
     charts,
     cities,
     common,
+    decisions,
     meetings,
     network,
     openapi,

@@ -20,6 +20,7 @@ def error_responses(*statuses: int) -> dict:
         409: "Conflicts with the current state",
         413: "Body over 1 MiB",
         422: "A field is missing or invalid",
+        429: "Too many failed logins for this account or address; Retry-After says when to try again",
     }
     return {
         str(s): {"description": text[s], "content": {"application/json": {"schema": ref("Error")}}} for s in statuses
@@ -430,8 +431,18 @@ def build_document() -> dict:
             "post": op(
                 "Exchange email and password for an API token",
                 {
-                    **ok(200, {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
-                    **error_responses(400, 401, 413),
+                    **ok(
+                        200,
+                        {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {
+                                "token": {"type": "string"},
+                                "expires_at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    ),
+                    **error_responses(400, 401, 413, 429),
                 },
                 request=body(
                     {
@@ -884,6 +895,9 @@ def build_document() -> dict:
         },
         "/openapi.json": {"get": op("This document", {"200": {"description": "OpenAPI 3.1"}}, public=True)},
     }
+    from governance.api.decisions import openapi_paths as meeting_room_paths
+
+    paths.update(meeting_room_paths())
     return {
         "openapi": "3.1.0",
         "info": {

@@ -639,26 +639,37 @@ def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
 
 
 def record_section(poll: Poll) -> dict:
-    """The meeting room's part of a closed poll's signed record (proces-verbaal)."""
-    meeting = db.session.get(Meeting, poll.meeting_id) if poll.meeting_id is not None else None
-    modes = cast_modes(poll)
-    names = {c.id: c.name for c in db.session.scalars(sa.select(City).where(City.id.in_(list(modes))))}
-    how_cast = None
-    if not poll.secret:
-        how_cast = [
-            {"city_id": city_id, "cast": mode.value, **({"entered_by": user_id} if mode == CastMode.IN_ROOM else {})}
-            for city_id, (mode, user_id) in sorted(modes.items(), key=lambda kv: members.name_sort_key(names[kv[0]]))
-        ]
-    return {
-        "meeting": (
-            {"id": meeting.id, "title": meeting.title, "date": meeting.date.isoformat(), "place": meeting.place}
-            if meeting is not None
-            else None
-        ),
+    """The meeting room's part of a closed poll's signed record: presence and proxies as frozen, how each vote came.
+
+    It follows the votes section and repeats its votes with `cast` (and, for a hand in the room, who entered it).
+    """
+    from governance.accounts.models import User
+    from governance.voting import record
+
+    section: dict[str, Any] = {
         "presence": frozen_json(poll),
-        "how_cast": how_cast,
         "not_voted": (poll.result or {}).get("not_voted", not_voted(poll)),
     }
+    frozen = section["presence"]
+    section["proxies"] = (
+        [
+            {**p, "from_city": city_name(p["from_city_id"]), "to_city": city_name(p["to_city_id"])}
+            for p in frozen["proxies"]
+        ]
+        if frozen
+        else None
+    )
+    votes = record.votes_section(poll).get("votes")
+    if votes is not None:
+        modes = cast_modes(poll)
+        for vote in votes:
+            mode, user_id = modes.get(vote["city_id"], (CastMode.ONLINE, None))
+            vote["cast"] = mode.value
+            if mode == CastMode.IN_ROOM:
+                who = db.session.get(User, user_id)
+                vote["entered_by"] = who.name if who else None
+        section["votes"] = votes
+    return section
 
 
 def _register_record_section() -> None:

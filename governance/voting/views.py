@@ -239,3 +239,7 @@ def poll_turnout(poll_id):
             ),
         }
     )
+
+
+# The signed record as a PDF adds its page to this blueprint.
+from governance.voting import record_views  # noqa: E402, F401

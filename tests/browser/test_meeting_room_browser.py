@@ -1,6 +1,7 @@
-"""In a real browser, the meeting room: the chair taps presence city by city, the secretariat records a proxy,
-the vote opens with a quorum present, the holder casts two named ballots on a phone, the delegating city sees who
-holds its vote, the chair records a hand raised in the room. Every page passes axe-core at WCAG 2.1 AA."""
+"""In a real browser: the meeting room in Lelystad, 30 November 2017. The chair hands the projector a screen link;
+the big screen at 1920x1080 (no login) follows the Hilversum vote as phones vote, without reloading, announces
+turnout politely and the outcome assertively, and shows the named votes and the effect (G40). The decision list
+of the meeting follows. Every page of it passes axe-core at WCAG 2.1 AA."""
 
 import re
 
@@ -16,139 +17,167 @@ pytestmark = pytest.mark.browser
 CHAIR = "voorzitter@g32.example"
 SECRETARIAT = "secretariaat@g32.example"
 PHONE = {"width": 390, "height": 844}
-RECEIPT = re.compile(r"[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}")
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE_VOTERS = [("Lelystad", "yes"), ("Zwolle", "no")]
+
+
+@pytest.fixture
+def app_config():
+    # The afternoon of the meeting, so that the meeting and the clock agree; CSRF on, as in production.
+    return {"WTF_CSRF_ENABLED": True, "CLOCK_NOW": "2017-11-30T15:30:00+01:00"}
 
 
 def board_email(city: str) -> str:
     return f"bestuur.{slug(city)}@g32.example"
 
 
-def setup_meeting(app) -> tuple[int, dict]:
-    """A board meeting today in Lelystad (setup through the services, not under test)."""
-    from governance import clock
-    from governance.accounts.services import find_user
-    from governance.meetings.services import create_meeting
+@pytest.fixture
+def lelystad(app):
+    """The demo network with the network day (its general-board agenda holds Assen and Hilversum)."""
+    from governance.demo import load_demo
+    from governance.meetings.models import Meeting
+    from tests.conftest import PASSWORD
+
+    with app.app_context():
+        load_demo(password_for=lambda email: PASSWORD, with_network_day=True)
+        db.session.commit()
+        meeting = db.session.scalars(sa.select(Meeting)).one()
+        return meeting.id
+
+
+def _ids(app):
+    from governance.admissions.models import Application
     from governance.members.models import City
 
     with app.app_context():
-        meeting = create_meeting(find_user(SECRETARIAT), "Algemeen bestuur", clock.today(), "Stadhuis Lelystad")
-        db.session.commit()
         cities = {c.name: c.id for c in db.session.scalars(sa.select(City))}
-        return meeting.id, cities
+        applications = {a.city.name: a.id for a in db.session.scalars(sa.select(Application))}
+        db.session.rollback()
+    return cities, applications
 
 
-def mark_present_through_service(app, meeting_id: int, city_ids: list[int]) -> None:
+def _decide_through_services(app, application_id: int, voters: list[str], choice: str = "yes") -> int:
+    """Prepare, open, vote and close an admission poll without a browser (the chair's own walk is elsewhere)."""
     from governance.accounts.services import find_user
-    from governance.meetings import room
+    from governance.voting.services import cast_vote, close_poll, create_poll, open_poll
 
     with app.app_context():
         chair = find_user(CHAIR)
-        meeting = room.get_meeting(meeting_id)
-        for city_id in city_ids:
-            room.set_presence(chair, meeting, city_id, True)
+        poll = create_poll(chair, application_id=application_id)
+        open_poll(chair, poll)
         db.session.commit()
+        for city in voters:
+            cast_vote(find_user(board_email(city)), poll.id, choice)
+            db.session.commit()
+        close_poll(chair, poll.id)
+        db.session.commit()
+        return poll.id
 
 
-def test_the_meeting_room_walk(app, demo, user_page, axe, screenshot, browser_errors):
-    meeting, cities = setup_meeting(app)
+def _members(app, exclude=()) -> list[str]:
+    import datetime as dt
 
-    # The chair marks presence, one tap per city; the count follows without a reload.
-    chair = user_page(CHAIR, axe=True)
-    chair.goto(f"/meetings/{meeting}/presence")
-    count = chair.locator("#presence-count")
-    expect(count).to_have_text("0 van 38 aanwezig of vertegenwoordigd; nodig: 20")
-    buttons = chair.locator("form.presence-toggle button")
-    expect(buttons).to_have_count(38)
-    lelystad = chair.locator(f"#city-{cities['Lelystad']} button")
-    lelystad.click()
-    expect(lelystad).to_have_attribute("aria-pressed", "true")
-    expect(count).to_have_text("1 van 38 aanwezig of vertegenwoordigd; nodig: 20")
-    url_before = chair.url
-    lelystad.click()
-    expect(lelystad).to_have_attribute("aria-pressed", "false")
-    lelystad.click()
-    expect(lelystad).to_have_attribute("aria-pressed", "true")
-    assert chair.url == url_before  # no reload: the page was updated in place
-    # Eighteen more cities through the service, so the page below starts at 19 present.
-    others = [c for c in sorted(cities) if c not in ("Lelystad", "Zwolle", "Assen", "Hilversum", "Emmen")][:18]
-    mark_present_through_service(app, meeting, [cities[c] for c in others])
-    chair.reload()
-    expect(count).to_have_text("19 van 38 aanwezig of vertegenwoordigd; nodig: 20")
-    axe(chair, "the presence page")
-    screenshot(chair, "room-presence")
+    from governance.members.models import City
+    from governance.members.services import member_ids_on
 
-    # The secretariat records Zwolle's proxy to Lelystad; a conflicting one is refused with a sentence.
-    sec = user_page(SECRETARIAT, axe=True)
-    sec.goto(f"/meetings/{meeting}/proxies")
-    sec.select_option("#from_city_id", str(cities["Zwolle"]))
-    sec.select_option("#to_city_id", str(cities["Lelystad"]))
-    with sec.expect_navigation():
-        sec.click("main form[enctype] button[type=submit]")
-    expect(sec.locator(".flash-success")).to_contain_text("Lelystad brengt bij deze vergadering de stem uit van Zwolle")
-    sec.select_option("#from_city_id", str(cities["Emmen"]))
-    sec.select_option("#to_city_id", str(cities["Lelystad"]))
-    with sec.expect_navigation():
-        sec.click("main form[enctype] button[type=submit]")
-    expect(sec.locator(".error-summary")).to_contain_text("Lelystad heeft al 1 volmacht")
-    # The refusal comes back as 409 with the form; the browser logs that status, which is expected here.
-    browser_errors[:] = [e for e in browser_errors if "409" not in e or "/proxies" not in e]
-    axe(sec, "the proxies page")
-    chair.reload()
-    expect(count).to_have_text("20 van 38 aanwezig of vertegenwoordigd; nodig: 20")
+    with app.app_context():
+        ids = member_ids_on(dt.date(2017, 11, 30))
+        names = sorted(c.name for c in db.session.scalars(sa.select(City).where(City.id.in_(ids))))
+        db.session.rollback()
+    return [n for n in names if n not in exclude]
 
-    # The chair prepares the motion for today's meeting and opens it.
-    chair.goto("/polls")
-    chair.fill("#title", "Motie: begroting 2018")
-    expect(chair.locator("#meeting_id")).to_have_value(str(meeting))
+
+def test_the_big_screen_follows_the_vote_and_shows_the_outcome(
+    app, lelystad, new_context, user_page, axe, screenshot, browser_errors
+):
+    cities, applications = _ids(app)
+    members = _members(app)
+    # Assen is admitted first (from 1 January 2018); Hilversum's vote, on the screen, makes forty from that day.
+    _decide_through_services(app, applications["Assen"], members[:25])
+
+    chair = user_page(CHAIR, axe=True, locale="nl-NL")
+    chair.goto(f"/meetings/{lelystad}")
+    with chair.expect_navigation():
+        chair.click(f"a[href$='/meetings/{lelystad}/screen/link']")
+    axe(chair, "the screen link page")
+    link = chair.locator("#screen-link").input_value()
+    assert f"/meetings/{lelystad}/screen/s/" in link
+
+    projector = new_context(axe=True, viewport=PROJECTOR, locale="nl-NL").new_page()
+    projector.goto(link)
+    # No vote open: the screen shows the last one closed, Assen's.
+    expect(projector.locator("#screen-title")).to_have_text("Toelating van Assen als lid")
+    expect(projector.locator(".screen-effects")).to_have_text("Assen is lid per 1 januari 2018.")
+    expect(projector.locator("nav")).to_have_count(0)  # no menu on the projector
+    projector.evaluate("() => { window.__sameDocument = true; }")
+
+    # The chair prepares and opens the Hilversum vote from the application's page.
+    chair.goto(f"/applications/{applications['Hilversum']}")
     with chair.expect_navigation():
         chair.click("form[action$='/polls/new'] button[type=submit]")
-    poll = int(re.search(r"/polls/(\d+)", chair.url).group(1))
+    poll_id = int(re.search(r"/polls/(\d+)$", chair.url).group(1))
     with chair.expect_navigation():
         chair.click("form[action$='/open'] button[type=submit]")
-    expect(chair.locator(".flash-success")).to_be_visible()
+    expect(chair.locator(f"a[href$='/meetings/{lelystad}/screen']")).to_be_visible()
 
-    # Lelystad's board member, on a phone, sees two ballots, each named, and casts Zwolle's vote.
-    holder = user_page(board_email("Lelystad"), axe=True, viewport=PHONE)
-    holder.goto(f"/polls/{poll}")
-    ballots = holder.locator("section.ballot")
-    expect(ballots).to_have_count(2)
-    expect(ballots.nth(0).locator("h2")).to_have_text("De stem van Lelystad")
-    expect(ballots.nth(1).locator("h2")).to_have_text("De stem van Zwolle")
-    group = ballots.nth(1).get_by_role("group", name="De stem van Zwolle")
-    against_zwolle = re.compile(r"^Tegen\s*: Motie: begroting 2018 \(Zwolle\)$")
-    expect(group.get_by_role("button", name=against_zwolle)).to_be_visible()
-    axe(holder, "the holder's two ballots on a phone")
-    screenshot(holder, "room-proxy-ballot-phone")
-    with holder.expect_navigation():
-        group.get_by_role("button", name=re.compile("^Tegen")).click()
-    expect(holder.locator("main .big")).to_contain_text("Zwolle stemt: Tegen")
-    with holder.expect_navigation():
-        holder.click("form.confirm-form button[type=submit]")
-    zwolle = holder.locator(f"section.ballot[data-city-id='{cities['Zwolle']}']")
-    expect(zwolle.locator(".voted")).to_contain_text("Zwolle heeft gestemd.")
-    expect(zwolle.locator(".voted")).to_contain_text("Gestemd: Tegen.")
-    expect(zwolle.locator(".receipt")).to_have_text(RECEIPT)
-    expect(holder.locator("#receipt-announcement")).to_contain_text("De stem van Zwolle is vastgelegd.")
-    axe(holder, "the ballots after voting by proxy")
-    holder.reload()
-    expect(zwolle.locator(".receipt")).to_have_text(RECEIPT)
-    expect(holder.locator("#receipt-announcement")).to_have_count(0)
+    expect(projector.locator("#screen-title")).to_have_text("Toelating van Hilversum als lid", timeout=6_000)
+    expect(projector.locator(".screen-open .tile")).to_have_count(38)
+    expect(projector.locator("#screen-polite")).to_contain_text("Stemming geopend")
 
-    # Zwolle's own board member sees that Lelystad holds its vote, and nothing to click.
-    delegator = user_page(board_email("Zwolle"), axe=True, viewport=PHONE)
-    delegator.goto(f"/polls/{poll}")
-    expect(delegator.locator("section.ballot")).to_contain_text("Zwolle heeft voor deze vergadering een volmacht")
-    expect(delegator.locator("form.choices")).to_have_count(0)
-    axe(delegator, "the ballot page of a city that gave its proxy")
+    # Phones vote (390 px wide); the screen turns their tiles without a reload.
+    for city, choice in PHONE_VOTERS:
+        phone = user_page(board_email(city), viewport=PHONE, locale="nl-NL")
+        phone.goto(f"/polls/{poll_id}")
+        with phone.expect_navigation():
+            phone.click(f"form.choices button[name=choice][value={choice}]")
+        with phone.expect_navigation():
+            phone.click("form.confirm-form button[type=submit]")
+        expect(phone.locator(".ballot .voted")).to_be_visible()
+        expect(projector.locator(f".tile.voted[data-city-id='{cities[city]}']")).to_be_visible(timeout=6_000)
+    expect(projector.locator("#screen-cast")).to_have_text("2")
+    expect(projector.locator("#screen-polite")).to_contain_text("2 van 38 steden hebben gestemd")
+    # Most of the room votes yes (through the service: forty logins would prove nothing more).
+    from governance.accounts.services import find_user
+    from governance.voting.services import cast_vote
 
-    # The chair records Emmen's hand in the room; Emmen then no longer appears there.
-    chair.goto(f"/polls/{poll}")
-    hands = chair.locator("#hands")
-    emmen = hands.get_by_role("form", name="Handopsteking van Emmen")
-    axe(chair, "the chair's poll page with hands to record")
+    with app.app_context():
+        for city in _members(app, exclude={c for c, _ in PHONE_VOTERS})[:28]:
+            cast_vote(find_user(board_email(city)), poll_id, "yes")
+            db.session.commit()
+    expect(projector.locator("#screen-cast")).to_have_text("30", timeout=6_000)
+    expect(projector.locator("#screen-quorum")).to_contain_text("bereikt")
+    expect(projector.locator(".screen-open .tile.voted")).to_have_count(30)
+    assert "Voor" not in projector.locator("#screen-stage").inner_text()  # never how, while open
+    axe(projector, "the big screen during the vote")
+    screenshot(projector, "meeting-screen-open")
+
+    # The chair closes; the screen states the outcome, the named votes and the effects.
+    chair.goto(f"/polls/{poll_id}/close")
     with chair.expect_navigation():
-        emmen.get_by_role("button", name="Voor (Emmen)").click()
-    expect(chair.locator(".flash-success")).to_contain_text("Vastgelegd: Emmen stemt Voor (handopsteking in de zaal).")
-    expect(hands.get_by_role("form", name="Handopsteking van Emmen")).to_have_count(0)
-    screenshot(chair, "room-chair-hands")
-    assert browser_errors == [], f"the browser reported errors: {browser_errors}"
+        chair.click("form[action$='/close'] button[type=submit]")
+    expect(projector.locator("#screen-outcome")).to_contain_text("Aangenomen", timeout=6_000)
+    expect(projector.locator(".screen-effects")).to_contain_text(
+        "Hilversum is lid per 1 januari 2018; het netwerk heet vanaf die dag G40."
+    )
+    expect(projector.locator("#screen-assertive")).to_contain_text("Aangenomen")
+    expect(projector.locator(".screen-votes .tile")).to_have_count(38)
+    expect(projector.locator(".screen-votes .tile.choice-no")).to_contain_text("Zwolle")
+    assert projector.evaluate("() => window.__sameDocument === true"), "the screen reloaded"
+    axe(projector, "the big screen after the close")
+    screenshot(projector, "meeting-screen-closed")
+    page_height = projector.evaluate("() => document.documentElement.scrollHeight")
+    assert page_height <= PROJECTOR["height"], f"the closed screen needs scrolling ({page_height}px)"
+
+    # The decision list of the meeting: both admissions, as a page that passes axe-core.
+    chair.goto(f"/meetings/{lelystad}/decisions")
+    expect(chair.locator("table.decisions tbody tr")).to_have_count(2)
+    axe(chair, "the decision list")
+    assert browser_errors == [], browser_errors
+
+
+def test_a_forged_screen_link_gets_a_plain_page(app, lelystad, new_context, axe):
+    page = new_context(axe=True, viewport=PROJECTOR, locale="nl-NL").new_page()
+    response = page.goto(f"/meetings/{lelystad}/screen/s/not-a-token")
+    assert response.status == 403
+    expect(page.locator("#screen-refused")).to_contain_text("niet geldig")
+    axe(page, "the refused screen link")
