@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from governance.charts.views import bp as charts_bp
     from governance.health import bp as health_bp
     from governance.main import bp as main_bp
+    from governance.meetings.room_views import bp as room_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
     from governance.voting.views import bp as voting_bp
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         health_bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(room_bp)
     csrf.exempt(api_bp)
 
     from governance.cli import register_commands

@@ -466,3 +466,59 @@ def test_presence_counts_the_members_on_the_meetings_date(room):
         meeting.date = dt.date(1999, 1, 1)
         assert presence(meeting).members == 0
         db.session.rollback()
+
+
+def test_the_signed_record_holds_the_meeting_presence_and_proxies_as_frozen_and_how_each_vote_was_cast(room):
+    room.present("Noordstad", "Zuidstad")
+    assert room.proxy("Oostdorp", "Noordstad").status_code == 201
+    poll = room.poll()
+    room.present("Weststad")  # after the open: not in what the poll froze
+    room.vote(poll, "Noordstad")
+    room.vote(poll, "Noordstad", "no", on_behalf_of=room.city["Oostdorp"])
+    room.api(
+        "POST", f"/polls/{poll}/votes", {"choice": "yes", "city_id": room.city["Zuidstad"], "in_room": True}, room.chair
+    )
+    room.api("POST", f"/polls/{poll}/close", token=room.chair)
+    r = room.api("GET", f"/polls/{poll}/record", token=room.sec)
+    assert r.status_code == 200
+    record = r.get_json()["record"]
+    assert record["meeting"]["id"] == room.meeting and record["meeting"]["chair"] == "Voorzitter"
+    c = room.city
+    assert record["presence"]["present"] == sorted([c["Noordstad"], c["Zuidstad"]])
+    assert record["presence"]["represented"] == [c["Oostdorp"]]
+    assert [(p["from_city_id"], p["to_city_id"]) for p in record["presence"]["proxies"]] == [
+        (c["Oostdorp"], c["Noordstad"])
+    ]
+    assert [(p["from_city"], p["to_city"]) for p in record["proxies"]] == [("Oostdorp", "Noordstad")]
+    assert {v["city_id"]: v["cast"] for v in record["votes"]} == {
+        c["Noordstad"]: "online",
+        c["Oostdorp"]: "proxy",
+        c["Zuidstad"]: "in_room",
+    }
+    assert record["not_voted"] == [c["Weststad"]]
+    assert [v.get("entered_by") for v in record["votes"] if v["cast"] == "in_room"] == ["Voorzitter"]
+
+
+def test_the_room_answers_as_the_openapi_document_says(room):
+    from governance.api.openapi import build_document
+    from tests.test_openapi import validator_for
+
+    document = build_document()
+    check = {name: validator_for(document, name) for name in ("Presence", "CityPresence", "Proxy", "Poll", "Error")}
+    room.present("Noordstad", "Zuidstad")
+    check["CityPresence"].validate(
+        room.api("GET", f"/meetings/{room.meeting}/presence/{room.city['Noordstad']}", token=room.chair).get_json()
+    )
+    check["Proxy"].validate(room.proxy("Oostdorp", "Noordstad").get_json())
+    check["Error"].validate(room.proxy("Oostdorp", "Noordstad").get_json())
+    for proxy in room.proxies():
+        check["Proxy"].validate(proxy)
+    check["Presence"].validate(room.presence())
+    poll = room.poll()
+    room.vote(poll, "Noordstad", on_behalf_of=room.city["Oostdorp"])
+    room.api(
+        "POST", f"/polls/{poll}/votes", {"choice": "no", "city_id": room.city["Zuidstad"], "in_room": True}, room.chair
+    )
+    closed = room.api("POST", f"/polls/{poll}/close", token=room.chair).get_json()
+    check["Poll"].validate(closed)
+    assert {v["cast"] for v in closed["result"]["votes"]} == {"proxy", "in_room"}

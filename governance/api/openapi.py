@@ -75,6 +75,8 @@ SCHEMAS = {
                             "already_voted",
                             "poll_not_open",
                             "cap_reached",
+                            "quorum_not_present",
+                            "proxy_conflict",
                             "invalid_state",
                             "too_large",
                             "invalid",

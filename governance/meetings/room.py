@@ -19,7 +19,7 @@ from governance.meetings.models import Meeting, MeetingPresence, PollPresence, P
 from governance.members import services as members
 from governance.members.models import City
 from governance.models_base import utcnow
-from governance.voting.models import CastMode, Poll, PollEligibleCity, PollState, PollVoter
+from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
 
 # -- who may do what in the room -------------------------------------------------------------------
 
@@ -564,3 +564,119 @@ def effects_sentences(effects: Optional[dict]) -> list[str]:
             )
         )
     return sentences
+
+
+# -- the pages' questions ------------------------------------------------------------------------------------
+
+
+def upcoming_meetings() -> list[Meeting]:
+    """Today's meeting and later ones, nearest first."""
+    from governance import clock
+
+    return list(db.session.scalars(sa.select(Meeting).where(Meeting.date >= clock.today()).order_by(Meeting.date)))
+
+
+def polls_of(meeting: Meeting) -> list[Poll]:
+    """The polls of a meeting, in the order they were made."""
+    return list(db.session.scalars(sa.select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.id)))
+
+
+def hands_to_record(poll: Poll) -> list[City]:
+    """In an open named poll: the eligible cities that have not voted and cast their own vote (no proxy given)."""
+    if poll.secret or poll.state != PollState.OPEN:
+        return []
+    voted = set(cast_modes(poll))
+    delegated = {r.city_id for r in frozen_presence(poll) if r.proxy_to_city_id is not None}
+    cities = db.session.scalars(
+        sa.select(City)
+        .join(PollEligibleCity, PollEligibleCity.city_id == City.id)
+        .where(PollEligibleCity.poll_id == poll.id)
+    ).all()
+    return sorted((c for c in cities if c.id not in voted and c.id not in delegated), key=members.sort_key)
+
+
+def cast_label(mode: str) -> str:
+    return {
+        "online": _("online"),
+        "proxy": _("by proxy"),
+        "in_room": _("hand in the room"),
+    }[str(mode)]
+
+
+def may_revote(poll: Poll) -> bool:
+    """A re-vote follows a closed poll that failed for want of a quorum or on a tie, once."""
+    result = poll.result
+    if poll.state != PollState.CLOSED or not result or result.get("reason") not in ("quorum_not_met", "tie"):
+        return False
+    return db.session.scalar(sa.select(Poll.id).where(Poll.previous_poll_id == poll.id).limit(1)) is None
+
+
+def prepare_revote(actor, poll: Poll) -> Poll:
+    """A draft poll on the same question, linked to the first (and so at the same meeting)."""
+    from governance.voting import services as voting
+
+    if not may_revote(poll):
+        raise Conflict(_("Only a vote that failed for want of a quorum or on a tie can be held again, once."))
+    return voting.create_poll(
+        actor,
+        application_id=poll.application_id,
+        title=poll.title if poll.application_id is None else None,
+        description=poll.description,
+        secret=poll.secret if poll.application_id is None else None,
+        majority=poll.majority.value,
+        previous_poll_id=poll.id,
+    )
+
+
+def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
+    """A named poll's ballot of a city (what it voted and its receipt); None in a secret poll."""
+    if poll.secret:
+        return None
+    return db.session.scalars(sa.select(Ballot).where(Ballot.poll_id == poll.id, Ballot.city_id == city_id)).first()
+
+
+# -- the signed record: the meeting, presence and proxies as frozen, how each vote was cast ------------------------
+
+
+def record_section(poll: Poll) -> dict:
+    """The meeting room's part of a closed poll's signed record: presence and proxies as frozen, how each vote came.
+
+    It follows the votes section and repeats its votes with `cast` (and, for a hand in the room, who entered it).
+    """
+    from governance.accounts.models import User
+    from governance.voting import record
+
+    section: dict[str, Any] = {
+        "presence": frozen_json(poll),
+        "not_voted": (poll.result or {}).get("not_voted", not_voted(poll)),
+    }
+    frozen = section["presence"]
+    section["proxies"] = (
+        [
+            {**p, "from_city": city_name(p["from_city_id"]), "to_city": city_name(p["to_city_id"])}
+            for p in frozen["proxies"]
+        ]
+        if frozen
+        else None
+    )
+    votes = record.votes_section(poll).get("votes")
+    if votes is not None:
+        modes = cast_modes(poll)
+        for vote in votes:
+            mode, user_id = modes.get(vote["city_id"], (CastMode.ONLINE, None))
+            vote["cast"] = mode.value
+            if mode == CastMode.IN_ROOM:
+                who = db.session.get(User, user_id)
+                vote["entered_by"] = who.name if who else None
+        section["votes"] = votes
+    return section
+
+
+def _register_record_section() -> None:
+    from governance.voting import record
+
+    if record_section not in record.RECORD_SECTIONS:
+        record.RECORD_SECTIONS.append(record_section)
+
+
+_register_record_section()

@@ -18,4 +18,5 @@ class MotionForm(SafeForm):
             ("two_thirds", _l("Two thirds of the votes for and against")),
         ],
     )
+    meeting_id = SelectField(_l("Meeting"), coerce=int, default=0, validate_choice=False)
     secret = BooleanField(_l("Secret ballot (who voted is recorded apart from how)"))
