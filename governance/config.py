@@ -47,10 +47,17 @@ DEFAULTS = {
     "REGISTRATION_LINK_DAYS": 60,
     # A screen link for the projector (the big screen, no login) stays valid this many hours, unless revoked.
     "SCREEN_LINK_HOURS": 48,
+    # An account invitation's link (choose your own password) and a password-reset link stay valid this long.
+    "ACCOUNT_INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
     # The domain in the UIDs of calendar events.
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).
     "DOCUMENTS_DIR": None,
+    # The Ed25519 key that signs poll records and the HMAC key that seals secret ballots, kept outside the
+    # database (default: instance/signing-key.pem and instance/mac-key, created by init-db with mode 0600).
+    "SIGNING_KEY_FILE": None,
+    "MAC_KEY_FILE": None,
     # Charts cache entries kept per process.
     "CHART_CACHE_SIZE": 256,
     "CHART_CACHE_BYTES": 64 * 1024 * 1024,

@@ -16,4 +16,6 @@ from governance.api import (  # noqa: E402, F401
     network,
     openapi,
     polls,
+    records,
+    room,
 )

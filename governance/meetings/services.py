@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from governance import audit, clock
+from governance import audit, clock, links
 from governance.accounts.models import Role, User, UserRole
 from governance.database import lock_for_update
 from governance.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -535,7 +535,7 @@ class LinkRefused(DomainError):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=LINK_SALT)
+    return links.serializer(LINK_SALT)
 
 
 def link_max_age() -> int:

@@ -44,6 +44,9 @@ def city_list():
         sort = "name"
     descending = request.args.get("dir") == "desc"
     rows = members.cities_with_status(None if status == "all" else status, day, with_populations=False)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        rows = [row for row in rows if members.matches(row[0], query)]
     figures = members.population_by_city_on(day, {city.id for city, _s in rows})
     table = [
         {
@@ -82,6 +85,7 @@ def city_list():
         long_dates=long_dates,
         network_name_on=members.name_on(network, day),
         statuses=members.CityStatus.ALL,
+        query=query,
     )
 
 

@@ -1,7 +1,7 @@
 """decisions: the big screen's link version per meeting, and the decision list put up for adoption
 
 Revision ID: 0003_decisions
-Revises: 0002_meetings
+Revises: 0003_meeting_room
 Create Date: 2026-12-02 07:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_decisions'
-down_revision = '0002_meetings'
+down_revision = '0003_meeting_room'
 branch_labels = None
 depends_on = None
 
