@@ -32,8 +32,7 @@ SIGNED = {
             {"city_id": 2, "name": "Lelystad"},
             {"city_id": 3, "name": "Zwolle"},
         ],
-        "presence": {"present": [1, 2]},
-        "proxies": [{"from_city_id": 3, "to_city_id": 2}],
+        "presence": {"present": [1, 2], "represented": [3], "proxies": [{"from_city_id": 3, "to_city_id": 2}]},
         "votes": [
             {
                 "city_id": 1,
@@ -133,7 +132,7 @@ def test_a_meeting_poll_record_carries_the_meeting_presence_and_how_each_vote_wa
     }
     assert record["presence"]["present"] == sorted([alkmaar, almere, amersfoort])
     assert record["presence"]["represented"] == [arnhem]
-    assert [(p["from_city"], p["to_city"]) for p in record["proxies"]] == [("Arnhem", "Almere")]
+    assert [(p["from_city"], p["to_city"]) for p in record["presence"]["proxies"]] == [("Arnhem", "Almere")]
     casts = {v["city"]: (v["cast"], v.get("entered_by"), v.get("cast_by_city")) for v in record["votes"]}
     assert casts == {
         "Alkmaar": ("online", None, None),

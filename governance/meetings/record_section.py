@@ -34,15 +34,15 @@ def meeting_section(poll) -> dict[str, Any]:
 
 
 def presence_section(poll) -> dict[str, Any]:
-    """Who was present and which proxies were active, as the poll froze them when it opened (None outside a meeting)."""
+    """Who was present and which proxies were active, as the poll froze them when it opened (None outside a meeting);
+    each proxy names both cities, so that the record reads without the database."""
     frozen = room.frozen_json(poll)
-    if frozen is None:
-        return {"presence": None, "proxies": None}
-    proxies = [
-        proxy | {"from_city": room.city_name(proxy["from_city_id"]), "to_city": room.city_name(proxy["to_city_id"])}
-        for proxy in frozen.pop("proxies")
-    ]
-    return {"presence": frozen, "proxies": proxies}
+    if frozen is not None:
+        frozen["proxies"] = [
+            proxy | {"from_city": room.city_name(proxy["from_city_id"]), "to_city": room.city_name(proxy["to_city_id"])}
+            for proxy in frozen["proxies"]
+        ]
+    return {"presence": frozen}
 
 
 def votes_section(poll) -> dict[str, Any]:
@@ -64,16 +64,16 @@ def votes_section(poll) -> dict[str, Any]:
 
 
 def register() -> None:
-    """Add the meeting room's sections to the record: the meeting after the network, presence after the eligible
-    cities, and the votes with how each was cast in place of the plain votes."""
+    """Add the meeting room's sections to the record, last, so that they complete what other sections say of the
+    meeting and presence (the chair, the proxies' city names); the votes say how each was cast, in place."""
     from governance.voting import record
 
     sections = record.RECORD_SECTIONS
     if meeting_section in sections:
         return
-    sections.insert(sections.index(record.network_section) + 1, meeting_section)
-    sections.insert(sections.index(record.eligible_section) + 1, presence_section)
-    sections[sections.index(record.votes_section)] = votes_section
+    sections.extend([meeting_section, presence_section])
+    if record.votes_section in sections:
+        sections[sections.index(record.votes_section)] = votes_section
 
 
 register()

@@ -148,7 +148,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
     story.append(p(", ".join(c.get("name", "") for c in eligible) or "—", small))
 
     presence = record.get("presence")
-    proxies = record.get("proxies")
+    proxies = record.get("proxies") or (presence or {}).get("proxies")
     if presence is not None or proxies is not None:
         story.append(p(_("Presence and proxies, as frozen when the vote opened"), heading))
         if isinstance(presence, dict):
