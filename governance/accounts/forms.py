@@ -1,13 +1,14 @@
 """Forms for logging in and managing accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance.input_guard import SafeForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(SafeForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Stay logged in on this computer"))
@@ -18,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
@@ -37,7 +38,7 @@ class UserForm(FlaskForm):
     invite = BooleanField(_l("Send an invitation by e-mail to choose their own password"), default=True)
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(SafeForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter a password."))],
@@ -53,7 +54,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SafeForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
@@ -61,7 +62,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class BoardMemberForm(FlaskForm):
+class BoardMemberForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])

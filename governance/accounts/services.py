@@ -149,6 +149,17 @@ def authenticate(email: str, password: str) -> Optional[User]:
     return user
 
 
+def login(email, password, address: Optional[str]) -> Optional[User]:
+    """Authenticate within the login limits: Throttled when refused unchecked; a failure is counted."""
+    from governance.accounts.throttle import check_login_allowed, record_login_failure
+
+    check_login_allowed(email, address)
+    user = authenticate(email, password)
+    if user is None:
+        record_login_failure(email, address)
+    return user
+
+
 def issue_token(actor, user: User, label: str = "") -> str:
     """Make a new API token for the user and return its value; only its hash is kept."""
     value = new_token_value()

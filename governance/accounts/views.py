@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -13,6 +13,7 @@ from governance.accounts import services as accounts
 from governance.accounts.auth import role_required
 from governance.accounts.forms import BoardMemberForm, ForgotPasswordForm, LoginForm, SetPasswordForm, UserForm
 from governance.accounts.models import Role
+from governance.accounts.throttle import Throttled
 from governance.errors import DomainError
 from governance.extensions import db, limiter
 from governance.members.models import City
@@ -28,10 +29,6 @@ def _board_panel():
     return {"city_board_panel": invitations.board_panel}
 
 
-def _account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -39,14 +36,18 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.login(form.email.data, form.password.data, request.remote_addr)
+        except Throttled as refusal:
+            form.form_errors.append(refusal.message)
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
         if user is None:
             form.password.errors.append(_("The email address or password is not right."))
         else:

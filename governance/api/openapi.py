@@ -20,6 +20,7 @@ def error_responses(*statuses: int) -> dict:
         409: "Conflicts with the current state",
         413: "Body over 1 MiB",
         422: "A field is missing or invalid",
+        429: "Too many failed logins for this account or address; Retry-After says when to try again",
     }
     return {
         str(s): {"description": text[s], "content": {"application/json": {"schema": ref("Error")}}} for s in statuses
@@ -428,8 +429,18 @@ def build_document() -> dict:
             "post": op(
                 "Exchange email and password for an API token",
                 {
-                    **ok(200, {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
-                    **error_responses(400, 401, 413),
+                    **ok(
+                        200,
+                        {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {
+                                "token": {"type": "string"},
+                                "expires_at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    ),
+                    **error_responses(400, 401, 413, 429),
                 },
                 request=body(
                     {

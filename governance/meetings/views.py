@@ -1,5 +1,7 @@
 """Pages of the network day: the programme, invitations, registration, attendance, badges, documents, agenda."""
 
+import os
+
 from flask import (
     Blueprint,
     Response,
@@ -538,10 +540,15 @@ def document_download(document_id, number):
         version = services.version_for_download(document, number, current_user, services.local_today())
     except NotFound:
         abort(404)
+    path = services.document_path(version)
+    if not os.path.isfile(path):
+        raise NotFound(
+            _("The file of this document is missing on the server; the secretariat can upload the version again.")
+        )
     return send_file(
-        services.document_path(version),
+        path,
         mimetype="application/pdf",
-        as_attachment=False,
+        as_attachment=True,  # a download, never a page of this site
         download_name=f"document-{document.id}-v{version.version}.pdf",
         etag=version.sha256,
         max_age=0,

@@ -457,9 +457,7 @@ def find_city(name_or_code: str) -> Optional[City]:
     ).first()
 
 
-def cities_with_status(
-    status: Optional[str], day: dt.date, with_populations: bool = True
-) -> list[tuple[City, str]]:
+def cities_with_status(status: Optional[str], day: dt.date, with_populations: bool = True) -> list[tuple[City, str]]:
     """Every city with its status on the day, optionally only those with the given status.
 
     with_populations=False leaves each city's population history unloaded, for callers that ask
