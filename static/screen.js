@@ -54,6 +54,7 @@
         } else if (data.state === "open") {
           updateTurnout(data);
         }
+        if (data.presence_text) { setText("screen-presence", data.presence_text); }
         say(data.announcement);
       })
       .catch(function () { if (offline) { offline.hidden = false; } });

@@ -64,6 +64,11 @@ def build_room(app, people, *, cities=5, date=dt.date(2017, 11, 30), with_docume
 
 def run_vote(api, room: Room, poll_id: int, choices: dict[int, str], close: bool = True) -> None:
     """Open the poll, let the given cities vote, and (by default) close it."""
+    meeting_id = api("GET", f"/polls/{poll_id}", token=room.chair_token).json.get("meeting_id")
+    if meeting_id is not None:  # a poll of a meeting opens with a quorum present: everyone is in the room
+        for city_id in room.city_ids:
+            r = api("PUT", f"/meetings/{meeting_id}/presence/{city_id}", {"present": True}, room.chair_token)
+            assert r.status_code == 200, r.json
     r = api("POST", f"/polls/{poll_id}/open", token=room.chair_token)
     assert r.status_code == 200, r.json
     for city_id, choice in choices.items():

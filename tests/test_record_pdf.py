@@ -32,8 +32,7 @@ SIGNED = {
             {"city_id": 2, "name": "Lelystad"},
             {"city_id": 3, "name": "Zwolle"},
         ],
-        "presence": {"present": [1, 2]},
-        "proxies": [{"from_city_id": 3, "to_city_id": 2}],
+        "presence": {"present": [1, 2], "represented": [3], "proxies": [{"from_city_id": 3, "to_city_id": 2}]},
         "votes": [
             {
                 "city_id": 1,
@@ -51,7 +50,7 @@ SIGNED = {
         "outcome": "adopted",
         "reason": "majority",
         "effects": {
-            "admitted": [{"city_id": 99, "city": "Hilversum", "from": "2018-01-01"}],
+            "admitted": [{"city_id": 0, "from": "2018-01-01"}],
             "renamed": {"from": "G32", "to": "G40", "valid_from": "2018-01-01"},
         },
         "audit_head": {"seq": 1234, "hash": "ab" * 32},
@@ -62,9 +61,14 @@ SIGNED = {
 
 
 @pytest.fixture
-def text(app):
+def text(app, people):
+    import copy
+
+    signed = copy.deepcopy(SIGNED)
+    # The effects name the admitted city by id, as the record does.
+    signed["record"]["effects"]["admitted"][0]["city_id"] = people.city(name="Hilversum", member_since=None)
     with app.test_request_context(headers={"Accept-Language": "nl"}):
-        pdf = record_pdf(SIGNED)
+        pdf = record_pdf(signed)
     assert pdf.startswith(b"%PDF-")
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
@@ -90,3 +94,68 @@ def test_the_record_pdf_says_what_the_record_says(text):
     ):
         assert expected in flat, expected
     assert "ab" * 32 in text.replace("\n", "")
+
+
+def test_a_meeting_poll_record_carries_the_meeting_presence_and_how_each_vote_was_cast(app, api, client, people):
+    from tests.room_setup import build_room
+
+    room = build_room(app, people)
+    chair, meeting_id = room.chair_token, room.meeting_id
+    alkmaar, almere, amersfoort, arnhem, breda = room.city_ids
+    poll = api("POST", "/polls", {"title": "Motie regiodeals", "meeting_id": meeting_id}, chair).json
+    for city_id in (alkmaar, almere, amersfoort):
+        assert api("PUT", f"/meetings/{meeting_id}/presence/{city_id}", {"present": True}, chair).status_code == 200
+    proxy = api(
+        "POST",
+        f"/meetings/{meeting_id}/proxies",
+        {"from_city_id": arnhem, "to_city_id": almere},
+        room.secretariat_token,
+    )
+    assert proxy.status_code == 201, proxy.json
+    assert api("GET", f"/polls/{poll['id']}/record.pdf", token=chair).status_code == 409  # a draft has no record
+    assert api("POST", f"/polls/{poll['id']}/open", token=chair).status_code == 200
+    assert api("POST", f"/polls/{poll['id']}/votes", {"choice": "yes"}, room.tokens[alkmaar]).status_code == 201
+    r = api("POST", f"/polls/{poll['id']}/votes", {"choice": "no", "on_behalf_of": arnhem}, room.tokens[almere])
+    assert r.status_code == 201, r.json
+    r = api("POST", f"/polls/{poll['id']}/votes", {"choice": "yes", "city_id": amersfoort, "in_room": True}, chair)
+    assert r.status_code == 201, r.json
+    assert api("POST", f"/polls/{poll['id']}/close", token=chair).status_code == 200
+
+    record = api("GET", f"/polls/{poll['id']}/record", token=chair).json["record"]
+    assert record["meeting"] == {
+        "id": meeting_id,
+        "title": "Algemeen bestuur",
+        "date": "2017-11-30",
+        "place": "Stadhuis Lelystad",
+        "chair": "Voorzitter Van Dam",
+        "opened_by": "Voorzitter Van Dam",
+    }
+    assert record["presence"]["present"] == sorted([alkmaar, almere, amersfoort])
+    assert record["presence"]["represented"] == [arnhem]
+    assert [(p["from_city"], p["to_city"]) for p in record["presence"]["proxies"]] == [("Arnhem", "Almere")]
+    casts = {v["city"]: (v["cast"], v.get("entered_by"), v.get("cast_by_city")) for v in record["votes"]}
+    assert casts == {
+        "Alkmaar": ("online", None, None),
+        "Arnhem": ("proxy", None, "Almere"),
+        "Amersfoort": ("in_room", "Voorzitter Van Dam", None),
+    }
+
+    pdf = api("GET", f"/polls/{poll['id']}/record.pdf", token=chair)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    for expected in (
+        "Algemeen bestuur",
+        "Voorzitter Van Dam",
+        "Arnhem gave its proxy to Almere.",
+        "by proxy (cast by Almere)",
+        "by hand in the room",
+        "Did not vote: Almere, Breda",  # Almere cast only the vote it held
+        VERIFY_COMMAND,
+    ):
+        assert expected in flat, expected
+
+    people.login(client, room.board[alkmaar])
+    client.set_cookie("lang", "en")
+    page = client.get(f"/polls/{poll['id']}").get_data(as_text=True)
+    assert f'href="/polls/{poll["id"]}/record.pdf"' in page
+    assert client.get(f"/polls/{poll['id']}/record.pdf").mimetype == "application/pdf"

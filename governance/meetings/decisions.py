@@ -35,10 +35,8 @@ def can_propose_decisions(user) -> bool:
 def meeting_polls(meeting: Meeting) -> list[Poll]:
     """The polls of a meeting: those that name it, and those its agenda decides by, in the order they opened."""
     found: dict[int, Poll] = {}
-    meeting_column = getattr(Poll, "meeting_id", None)
-    if meeting_column is not None:
-        for poll in db.session.scalars(sa.select(Poll).where(meeting_column == meeting.id)):
-            found[poll.id] = poll
+    for poll in db.session.scalars(sa.select(Poll).where(Poll.meeting_id == meeting.id)):
+        found[poll.id] = poll
     for point in services.agenda(meeting):
         if point.poll is not None:
             found[point.poll.id] = point.poll
@@ -50,9 +48,8 @@ def meeting_polls(meeting: Meeting) -> list[Poll]:
 
 def meeting_of_poll(poll: Poll) -> Optional[Meeting]:
     """The meeting a poll belongs to: the one it names, else the first whose agenda decides by it."""
-    meeting_id = getattr(poll, "meeting_id", None)
-    if meeting_id is not None:
-        return db.session.get(Meeting, meeting_id)
+    if poll.meeting_id is not None:
+        return db.session.get(Meeting, poll.meeting_id)
     conditions = [AgendaItem.poll_id == poll.id]
     if poll.application_id is not None:
         conditions.append(AgendaItem.application_id == poll.application_id)
@@ -207,9 +204,8 @@ def propose_for_adoption(actor, meeting: Meeting, adopting_meeting: Optional[Mee
             title=motion_title,
             description=_("The general board adopts the decision list of %(meeting)s.", meeting=meeting.title),
             previous_poll_id=proposal.poll_id if proposal is not None else None,
+            meeting_id=adopting_meeting.id,
         )
-        if hasattr(poll, "meeting_id"):
-            poll.meeting_id = adopting_meeting.id
         services.add_agenda_item(
             actor, adopting_meeting, motion_title, poll_id=poll.id, document_version_id=document.latest.id
         )

@@ -22,7 +22,7 @@ from governance.meetings import services as meetings_services
 from governance.meetings.decisions import meeting_polls
 from governance.meetings.minutes_models import MeetingScreen
 from governance.meetings.models import Meeting
-from governance.members.models import City, Membership, NetworkName
+from governance.members.models import Membership, NetworkName
 from governance.voting import services as voting
 from governance.voting.models import Poll, PollState
 
@@ -146,24 +146,12 @@ def effects_of(poll: Poll) -> dict[str, Any]:
 
 
 def effect_sentences(poll: Poll) -> list[str]:
-    """The effects in words: "Assen is a member from 1 January 2018; from that day the network is called G40"."""
-    effects = effects_of(poll)
-    renamed = effects.get("renamed")
-    sentences = []
-    for admitted in effects.get("admitted") or []:
-        city = db.session.get(City, admitted["city_id"])
-        day = dt.date.fromisoformat(admitted["from"]) if admitted.get("from") else None
-        text = _("%(city)s is a member from %(date)s", city=city.name if city else "?", date=_long(day))
-        if renamed and renamed.get("valid_from") == admitted.get("from"):
-            text += "; " + _("from that day the network is called %(name)s", name=renamed["to"])
-            renamed = None
-        sentences.append(text + ".")
-    if renamed:
-        day = dt.date.fromisoformat(renamed["valid_from"]) if renamed.get("valid_from") else None
-        sentences.append(_("From %(date)s the network is called %(name)s.", date=_long(day), name=renamed["to"]))
+    """The effects in words: "Assen is a member from 1 January 2018; the network is called G40 from that day"."""
+    from governance.meetings.room import effects_sentences
+
+    sentences = effects_sentences(effects_of(poll))
     if poll.application_id is not None and (poll.result or {}).get("outcome") == "rejected":
-        application = poll.application
-        sentences.append(_("%(city)s does not become a member.", city=application.city.name))
+        sentences.append(_("%(city)s does not become a member.", city=poll.application.city.name))
     return sentences
 
 
@@ -209,14 +197,19 @@ class ScreenState:
         return [t.id for t in self.tiles if t.voted]
 
 
-def _presence(meeting: Meeting) -> Optional[dict[str, Any]]:
-    """Who is present or represented, when the meeting room's presence is kept (absent before it existed)."""
-    try:
-        from governance.meetings import presence  # noqa: PLC0415 - optional until presence is kept
-    except ImportError:
-        return None
-    summary = getattr(presence, "presence_summary", None)
-    return summary(meeting) if summary else None
+def _presence(meeting: Meeting, poll: Optional[Poll]) -> Optional[dict[str, Any]]:
+    """Present and represented cities: as the poll froze them at open, else as they stand now."""
+    from governance.meetings import room
+
+    frozen = room.frozen_json(poll) if poll is not None and poll.meeting_id else None
+    if frozen is not None:
+        return {
+            "members": frozen["members"],
+            "present": len(frozen["present"]),
+            "represented": len(frozen["represented"]),
+        }
+    now = room.presence(meeting)
+    return {"members": now.members, "present": now.present, "represented": now.represented}
 
 
 def screen_state(meeting: Meeting) -> ScreenState:
@@ -226,7 +219,7 @@ def screen_state(meeting: Meeting) -> ScreenState:
         meeting=meeting,
         network_name=meetings_services.network_name_on(meeting.date),
         poll=poll,
-        presence=_presence(meeting),
+        presence=_presence(meeting, poll),
     )
     if poll is None or poll.state == PollState.DRAFT:
         return state

@@ -36,18 +36,21 @@ def _turnout_text(state: screen.ScreenState) -> str:
 
 
 def _quorum_text(state: screen.ScreenState) -> str:
-    if state.presence is not None:
-        present = state.presence.get("present", 0) + state.presence.get("represented", 0)
-        return _(
-            "Present or represented: %(present)d of %(members)d cities; more than half is needed.",
-            present=present,
-            members=state.presence.get("members", 0),
-        )
     return _(
         "Quorum: %(needed)d of %(eligible)d cities must vote — %(state)s.",
         needed=state.quorum_needed,
         eligible=state.eligible,
         state=_("reached") if state.quorum_reached else _("not reached yet"),
+    )
+
+
+def _presence_text(state: screen.ScreenState) -> str:
+    if not state.presence or not state.presence.get("members"):
+        return ""
+    return _(
+        "Present or represented: %(present)d of %(members)d cities.",
+        present=state.presence["present"] + state.presence["represented"],
+        members=state.presence["members"],
     )
 
 
@@ -72,6 +75,7 @@ def _stage(state: screen.ScreenState) -> str:
         state=state,
         turnout_text=_turnout_text(state),
         quorum_text=_quorum_text(state),
+        presence_text=_presence_text(state),
     )
 
 
@@ -100,6 +104,7 @@ def _screen_json(meeting: Meeting):
         "turnout_text": _turnout_text(state),
         "quorum_text": _quorum_text(state),
         "quorum_reached": state.quorum_reached,
+        "presence_text": _presence_text(state),
         "announcement": _announcement(state),
         "outcome_text": _outcome_text(state),
     }

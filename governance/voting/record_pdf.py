@@ -13,8 +13,6 @@ from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
 from governance import clock
-from governance.extensions import db
-from governance.members.models import City
 
 VERIFY_COMMAND = "flask --app governance record verify FILE"
 
@@ -42,25 +40,10 @@ def cast_label(cast: Optional[str]) -> str:
 
 
 def effect_lines(record: dict[str, Any]) -> list[str]:
-    """The effects as sentences, from the record's "effects"."""
-    effects = record.get("effects") or {}
-    renamed = effects.get("renamed")
-    lines = []
-    for admitted in effects.get("admitted") or []:
-        name = admitted.get("city")
-        if not name:
-            city = db.session.get(City, admitted.get("city_id"))
-            name = city.name if city else str(admitted.get("city_id"))
-        text = _("%(city)s is a member from %(date)s", city=name, date=_day(admitted.get("from")))
-        if renamed and renamed.get("valid_from") == admitted.get("from"):
-            text += "; " + _("from that day the network is called %(name)s", name=renamed.get("to"))
-            renamed = None
-        lines.append(text + ".")
-    if renamed:
-        lines.append(
-            _("From %(date)s the network is called %(name)s.", date=_day(renamed.get("valid_from")), name=renamed["to"])
-        )
-    return lines
+    """The effects as sentences, from the record's "effects" (the same words as on every page)."""
+    from governance.meetings.room import effects_sentences
+
+    return effects_sentences(record.get("effects"))
 
 
 def _result_for_sentence(record: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +148,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
     story.append(p(", ".join(c.get("name", "") for c in eligible) or "—", small))
 
     presence = record.get("presence")
-    proxies = record.get("proxies")
+    proxies = record.get("proxies") or (presence or {}).get("proxies")
     if presence is not None or proxies is not None:
         story.append(p(_("Presence and proxies, as frozen when the vote opened"), heading))
         if isinstance(presence, dict):
@@ -179,6 +162,9 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
                     small,
                 )
             )
+            represented = [names.get(c, str(c)) for c in presence.get("represented") or []]
+            if represented:
+                story.append(p(_("Represented by proxy") + ": " + ", ".join(represented), small))
         for proxy in proxies or []:
             giver = proxy.get("from_city") or names.get(proxy.get("from_city_id"), str(proxy.get("from_city_id")))
             holder = proxy.get("to_city") or names.get(proxy.get("to_city_id"), str(proxy.get("to_city_id")))
@@ -195,7 +181,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
             if vote.get("entered_by"):
                 how += " (" + _("entered by %(name)s", name=vote["entered_by"]) + ")"
             if vote.get("cast_by_city"):
-                how += " (" + _("by %(city)s", city=vote["cast_by_city"]) + ")"
+                how += " (" + _("cast by %(city)s", city=vote["cast_by_city"]) + ")"
             rows.append(
                 [
                     p(vote.get("city") or names.get(vote.get("city_id"), "")),
