@@ -22,7 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from governance import audit, clock
 from governance.accounts.models import Role, User, UserRole
 from governance.database import lock_for_update
-from governance.errors import Conflict, DomainError, NotFound, ValidationFailed
+from governance.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.meetings.models import (
     AgendaItem,
@@ -1065,8 +1065,15 @@ def add_agenda_item(
     return item
 
 
+def can_retie(user) -> bool:
+    """The secretariat, and the chair who finds at the meeting that the document has a newer version."""
+    return user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.CHAIR)
+
+
 def tie_to_latest_version(actor, item: AgendaItem) -> AgendaItem:
     """Tie a motion to the newest version of its document, as long as its vote has not opened."""
+    if not can_retie(actor):
+        raise Forbidden(_("Only the secretariat or the chair can tie a motion to another document version."))
     if item.document_version is None:
         raise Conflict(_("This agenda item approves no document."))
     if item.poll is not None and item.poll.state.value != "draft":
