@@ -17,8 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), "..", "static"),
+        # An installed package's default instance folder is <prefix>/var/governance-instance; a deployment
+        # may name its own (it holds the SQLite database, instance/config.py and the key files).
+        instance_path=os.environ.get("GOVERNANCE_INSTANCE_PATH") or None,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
     )
     app.config.from_mapping(default_config.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "governance.sqlite")
@@ -35,12 +38,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("DOCUMENTS_DIR"):
         app.config["DOCUMENTS_DIR"] = os.path.join(app.instance_path, "documents")
     os.makedirs(app.instance_path, exist_ok=True)
+    from governance import keys
+
+    keys.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+
+    from governance.security import install_security
+
+    install_security(app)
 
     from governance.i18n import init_i18n
 
@@ -55,16 +65,31 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_login(app)
 
+    from governance import input_guard
+
+    input_guard.init_app(app)  # before the blueprints: it bounds the <int:...> converter of every route
+
     from governance.accounts.views import bp as accounts_bp
     from governance.admissions.views import bp as admissions_bp
     from governance.api import bp as api_bp
     from governance.charts.views import bp as charts_bp
+    from governance.health import bp as health_bp
     from governance.main import bp as main_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
     from governance.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, accounts_bp, members_bp, admissions_bp, voting_bp, meetings_bp, charts_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        members_bp,
+        admissions_bp,
+        voting_bp,
+        meetings_bp,
+        charts_bp,
+        api_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
 
@@ -73,6 +98,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     _install_request_hooks(app)
     return app
+
+
+def _asset_folder(name: str) -> str:
+    """templates/ or static/: inside the installed package (the wheel carries them), else beside it in the checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, name)
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), name)
 
 
 def _check_secret_key(app: Flask) -> None:
@@ -91,6 +123,7 @@ def _import_models() -> None:
     import governance.accounts.models  # noqa: F401
     import governance.admissions.models  # noqa: F401
     import governance.audit  # noqa: F401
+    import governance.meetings.minutes_models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.members.models  # noqa: F401
     import governance.voting.models  # noqa: F401

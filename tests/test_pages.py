@@ -184,7 +184,7 @@ def test_login_is_throttled_per_account(site):
         for _ in range(5)
     ]
     assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
-    assert "Too many attempts" in client.post(
+    assert "Too many failed logins for this account" in client.post(
         "/login", data={"email": site["emails"]["chair"], "password": "x"}
     ).get_data(as_text=True)
 
@@ -212,10 +212,23 @@ def test_language_is_dutch_by_default_and_english_is_remembered(app, site):
 
 def test_one_round_trip_shows_every_problem(app, site):
     client = logged_in(app, site, "secretariat")
-    response = client.post("/cities/new", data={"name": "Noordstad", "cbs_code": "", "province": "",
-                                                "population": "-3", "population_date": "", "joined_on": ""})
+    response = client.post(
+        "/cities/new",
+        data={
+            "name": "Noordstad",
+            "cbs_code": "",
+            "province": "",
+            "population": "-3",
+            "population_date": "",
+            "joined_on": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("Enter the CBS municipality code.", "Choose the province.", "between 1 and 10,000,000",
-                    "Enter the reference date of the population figure."):
+    for message in (
+        "Enter the CBS municipality code.",
+        "Choose the province.",
+        "between 1 and 10,000,000",
+        "Enter the reference date of the population figure.",
+    ):
         assert message in page

@@ -1,5 +1,7 @@
 """Pages of the network day: the programme, invitations, registration, attendance, badges, documents, agenda."""
 
+import os
+
 from flask import (
     Blueprint,
     Response,
@@ -538,10 +540,15 @@ def document_download(document_id, number):
         version = services.version_for_download(document, number, current_user, services.local_today())
     except NotFound:
         abort(404)
+    path = services.document_path(version)
+    if not os.path.isfile(path):
+        raise NotFound(
+            _("The file of this document is missing on the server; the secretariat can upload the version again.")
+        )
     return send_file(
-        services.document_path(version),
+        path,
         mimetype="application/pdf",
-        as_attachment=False,
+        as_attachment=True,  # a download, never a page of this site
         download_name=f"document-{document.id}-v{version.version}.pdf",
         etag=version.sha256,
         max_age=0,
@@ -604,6 +611,8 @@ def agenda_new(meeting_id):
 @bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def agenda_retie(agenda_id):
+    if not services.can_retie(current_user):
+        abort(403)
     item = db.get_or_404(AgendaItem, agenda_id)
     try:
         services.tie_to_latest_version(current_user, item)
@@ -627,3 +636,7 @@ def agenda_delete(agenda_id):
     db.session.commit()
     flash(_("The item has been removed from the agenda."), "success")
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
+
+
+# The meeting room's pages (big screen, decision list) add their routes to this blueprint.
+from governance.meetings import screen_views  # noqa: E402, F401

@@ -78,6 +78,7 @@ def ensure_network() -> tuple[Network, bool]:
         rename_at_members=config["NETWORK_RENAME_AT"],
         rename_to=config["NETWORK_RENAME_TO"],
         default_majority=Majority.SIMPLE,
+        max_proxies_per_holder=int(config.get("NETWORK_MAX_PROXIES_PER_HOLDER", 1)),
     )
     db.session.add(network)
     db.session.flush()
@@ -592,3 +593,14 @@ def cities_with_status(status: Optional[str], day: dt.date, with_populations: bo
     if status:
         rows = [row for row in rows if row[1] == status]
     return sorted(rows, key=lambda row: sort_key(row[0]))
+
+
+def matches(city: City, query: str) -> bool:
+    """Whether every word of a search finds the city by its name, CBS code or province (case and accents aside)."""
+    haystack = fold(f"{city.name} {city.cbs_code} {city.province}")
+    return all(fold(word) in haystack for word in query.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Sudwest" finds "Súdwest-Fryslân" and "'s-hertogenbosch" its city."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))

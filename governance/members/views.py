@@ -48,6 +48,9 @@ def city_list():
         sort = "name"
     descending = request.args.get("dir") == "desc"
     rows = members.member_list_rows(None if status == "all" else status, day)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        rows = [row for row in rows if members.matches(row, query)]
     if sort == "province":
         rows.sort(key=lambda r: (r.province, members.name_sort_key(r.name)), reverse=descending)
     elif sort == "population":
@@ -75,6 +78,7 @@ def city_list():
         network_name_on=members.name_on(network, day),
         statuses=members.CityStatus.ALL,
         can_manage=members.can_manage_cities(current_user),
+        query=query,
     )
 
 

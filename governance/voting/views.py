@@ -231,3 +231,7 @@ def poll_turnout(poll_id):
             "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
         }
     )
+
+
+# The signed record as a PDF adds its page to this blueprint.
+from governance.voting import record_views  # noqa: E402, F401

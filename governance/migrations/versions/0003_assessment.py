@@ -1,7 +1,7 @@
 """assessment: the application's assessment frozen when its admission poll opens
 
 Revision ID: 0003_assessment
-Revises: 0002_meetings
+Revises: 0003_decisions
 Create Date: 2026-12-02 07:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_assessment'
-down_revision = '0002_meetings'
+down_revision = '0003_decisions'
 branch_labels = None
 depends_on = None
 
