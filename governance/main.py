@@ -1,5 +1,6 @@
 """The home page, the language switch, the site menu and the error pages."""
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -133,6 +134,27 @@ def index():
     if current_user.has_role(Role.DAILY_BOARD):
         return redirect(url_for("admissions.application_list"))
     return render_template("main/index.html")
+
+
+# What the accessibility statement reports: when and how the pages were last evaluated (tests/browser runs the
+# same axe-core checks on every build; update these lines when a new evaluation is published).
+ACCESSIBILITY_EVALUATION = {
+    "statement_date": dt.date(2026, 12, 2),
+    "evaluated_on": dt.date(2026, 12, 2),
+    "tool": "axe-core 4",
+    "widths": (1280, 390, 320),
+    "review_by": dt.date(2027, 6, 30),
+}
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement in the form Dutch public bodies publish (digitoegankelijk.nl); open to all."""
+    return render_template(
+        "main/accessibility.html",
+        evaluation=ACCESSIBILITY_EVALUATION,
+        contact=current_app.config.get("ACCESSIBILITY_CONTACT") or current_app.config.get("MAIL_SENDER"),
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -187,8 +187,11 @@ SCHEMAS = {
             "assessment": {
                 "type": "object",
                 "required": ["eligible", "criteria"],
+                "description": "Eligible when no criterion failed. Until the decision: as the application stands "
+                "now; once decided: as it stood when its poll opened, on assessed_on.",
                 "properties": {
                     "eligible": {"type": "boolean"},
+                    "assessed_on": DATE,
                     "criteria": {
                         "type": "array",
                         "items": {
@@ -196,7 +199,10 @@ SCHEMAS = {
                             "required": ["code", "passed", "detail"],
                             "properties": {
                                 "code": {"type": "string"},
-                                "passed": {"type": "boolean"},
+                                "passed": {
+                                    "type": ["boolean", "null"],
+                                    "description": "null while the criterion is still to be assessed (pending)",
+                                },
                                 "detail": {"type": "string"},
                             },
                         },

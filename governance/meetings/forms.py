@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance.form_fields import WholeNumberField
 from governance.input_guard import SafeForm
 from governance.meetings.models import ItemKind
 
@@ -47,7 +48,7 @@ class ItemForm(SafeForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default=ItemKind.THEME_SESSION.value)
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     room = StringField(_l("Room"), validators=[Length(max=120)])
-    capacity = StringField(_l("Capacity (empty: no limit)"), render_kw={"inputmode": "numeric"})
+    capacity = WholeNumberField(_l("Capacity (empty: no limit)"))
     speakers = TextAreaField(_l("Speakers"), validators=[Length(max=5000)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 

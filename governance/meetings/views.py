@@ -63,7 +63,7 @@ def _time_slots(items):
 
 @bp.app_context_processor
 def meeting_helpers():
-    return {"format_time": services.format_time, "kind_labels": services.kind_labels}
+    return {"format_time": services.format_time, "kind_labels": services.kind_labels, "can_retie": services.can_retie}
 
 
 # -- meetings and their programme ---------------------------------------------------------------
@@ -146,7 +146,7 @@ def _item_input(form: ItemForm) -> services.ItemInput:
         kind=form.kind.data,
         title=form.title.data,
         room=form.room.data or "",
-        capacity=(form.capacity.data or "").strip() or None,
+        capacity=form.capacity.data,
         description=form.description.data or "",
         speakers=form.speakers.data or "",
     )
@@ -185,7 +185,7 @@ def item_edit(meeting_id, item_id):
         form.start.data = services.format_time(item.starts_at)
         form.end.data = services.format_time(item.ends_at)
         form.kind.data = item.kind.value
-        form.capacity.data = "" if item.capacity is None else str(item.capacity)
+        form.capacity.data = item.capacity
     if form.validate_on_submit():
         try:
             services.update_item(current_user, item, _item_input(form))
@@ -609,8 +609,10 @@ def agenda_new(meeting_id):
 
 
 @bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@role_required(Role.SECRETARIAT, Role.CHAIR)
 def agenda_retie(agenda_id):
+    if not services.can_retie(current_user):
+        abort(403)
     item = db.get_or_404(AgendaItem, agenda_id)
     try:
         services.tie_to_latest_version(current_user, item)
@@ -620,6 +622,8 @@ def agenda_retie(agenda_id):
     else:
         db.session.commit()
         flash(_("The motion now approves the latest version."), "success")
+    if request.form.get("back") == "poll" and item.poll_id:
+        return redirect(url_for("voting.poll_detail", poll_id=item.poll_id))
     return redirect(url_for("meetings.meeting_detail", meeting_id=item.meeting_id) + "#agenda")
 
 

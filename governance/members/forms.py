@@ -1,9 +1,10 @@
 """Forms for cities and population figures."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from governance.form_fields import WholeNumberField
 from governance.input_guard import SafeForm
 from governance.members.services import PROVINCES
 
@@ -13,7 +14,7 @@ def province_choices():
 
 
 class PopulationFieldsMixin:
-    population = IntegerField(_l("Population"), validators=[InputRequired(_l("Enter the number of inhabitants."))])
+    population = WholeNumberField(_l("Population"), validators=[InputRequired(_l("Enter the number of inhabitants."))])
     population_date = DateField(
         _l("Reference date"), validators=[InputRequired(_l("Enter the reference date of the population figure."))]
     )

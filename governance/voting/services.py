@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -212,6 +212,7 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
+        admissions.freeze_assessment(application, network)
     from governance.meetings.services import documents_for_poll, lock_documents
 
     points = documents_for_poll(poll)
@@ -222,7 +223,8 @@ def open_poll(actor, poll: Poll) -> Poll:
         raise Conflict(
             _(
                 "The document this motion approves (%(title)s, version %(version)d) has a newer version: "
-                "tie the motion to the latest version before opening the vote.",
+                "the chair or the secretariat first ties the motion to the latest version, with the button "
+                "on this vote's page.",
                 title=stale[0].document_version.document.title,
                 version=stale[0].document_version.version,
             )
@@ -563,6 +565,6 @@ def status_label(status: ApplicationStatus) -> str:
         ApplicationStatus.RECEIVED: _("received"),
         ApplicationStatus.VOTING: _("being voted on"),
         ApplicationStatus.ADMITTED: _("admitted"),
-        ApplicationStatus.REJECTED: _("rejected"),
+        ApplicationStatus.REJECTED: pgettext("application status", "rejected"),
         ApplicationStatus.WITHDRAWN: _("withdrawn"),
     }[status]

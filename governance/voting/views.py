@@ -14,6 +14,7 @@ from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
 from governance.voting.models import Choice, PollState
+from governance.voting.texts import turnout_sentence
 
 bp = Blueprint("voting", __name__)
 
@@ -66,6 +67,7 @@ def voting_helpers():
         "reason_sentence": reason_sentence,
         "majority_label": majority_label,
         "result_percentages": percentages,
+        "turnout_sentence": turnout_sentence,
     }
 
 
@@ -234,9 +236,7 @@ def poll_turnout(poll_id):
             "cast": turnout.cast_count,
             "eligible": len(turnout.eligible),
             "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
-            "text": _(
-                "%(cast)d of %(eligible)d cities have voted", cast=turnout.cast_count, eligible=len(turnout.eligible)
-            ),
+            "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
         }
     )
 
