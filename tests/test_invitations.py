@@ -11,7 +11,7 @@ from tests.test_meetings import Inbox, free_port
 
 DEMO_AFTERNOON = "2017-11-30T15:00:00+01:00"
 NEW_PASSWORD = "paars konijn op de dijk"
-LINK = re.compile(r"http://localhost(/(?:welcome|password/reset)/[^\s\"<]+)")
+LINK = re.compile(r"https?://[^/\s]+(/(?:welcome|password/reset)/[^\s\"<]+)")
 
 
 @pytest.fixture
