@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("DOCUMENTS_DIR"):
         app.config["DOCUMENTS_DIR"] = os.path.join(app.instance_path, "documents")
     os.makedirs(app.instance_path, exist_ok=True)
+    from governance import keys
+
+    keys.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)

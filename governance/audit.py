@@ -23,15 +23,26 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_entry"
 
+    # `id` is the order entries were written in; `seq` their place in the chain, given when sealed.
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    seq: so.Mapped[Optional[int]] = so.mapped_column(unique=True)
     recorded_at: so.Mapped[str] = so.mapped_column(sa.String(32))
     actor_id: so.Mapped[Optional[int]]
     action: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     object_type: so.Mapped[str] = so.mapped_column(sa.String(40))
     object_id: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
     data: so.Mapped[str] = so.mapped_column(sa.Text, default="{}")
-    prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
-    entry_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    prev_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    entry_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64), unique=True)
+
+    __table_args__ = (
+        sa.Index(
+            "ix_audit_entry_unsealed",
+            "id",
+            postgresql_where=sa.text("seq IS NULL"),
+            sqlite_where=sa.text("seq IS NULL"),
+        ),
+    )
 
     def payload(self) -> dict[str, Any]:
         return json.loads(self.data)
@@ -132,6 +143,7 @@ def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> Seal
         insert_entry,
         {
             "id": seq,
+            "seq": seq,
             "recorded_at": recorded_at,
             "actor_id": actor_id,
             "action": action,
@@ -149,12 +161,26 @@ def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> Seal
     return Sealed(seq, entry_hash)
 
 
+def head() -> Sealed:
+    """The chain's head as sealed now: the number and hash of its last sealed entry."""
+    anchor = db.session.execute(_statements()[0]).first()
+    if anchor is None:
+        return Sealed(0, GENESIS_HASH)
+    return Sealed(anchor.count, anchor.head_hash)
+
+
+class CannotVerify(Exception):
+    """Verify cannot judge the chain at all (no entries, no MAC key): a sentence, not a verdict."""
+
+
 @dataclass
 class VerifyResult:
     ok: bool
     count: int
     head: str
     problem: Optional[str] = None
+    unsealed: int = 0
+    against: Optional[str] = None
 
 
 # Other areas register checks that compare their rows with what the chain recorded
@@ -168,20 +194,33 @@ def register_consistency_check(check: Callable[[list[AuditEntry]], Iterator[str]
         _consistency_checks.append(check)
 
 
-def verify() -> VerifyResult:
-    """Walk the chain from the start; name the first entry that is edited, missing or out of place."""
-    entries = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
+    """Walk the chain from the start; name the first entry that is edited, missing or out of place.
+
+    `against` = (a saved signed record, the public key): the chain must still hold the head it was signed with.
+    """
+    from governance import keys
+
+    try:
+        keys.mac("")  # the MAC key checks every secret ballot: without it verify cannot judge them
+    except keys.KeyFileError as error:
+        raise CannotVerify(str(error)) from None
+    entries = list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id)))
+    if not entries:
+        raise CannotVerify("the audit log is empty; run `flask --app governance init-db` first.")
+    sealed = [e for e in entries if e.seq is not None]
+    unsealed = [e for e in entries if e.seq is None]
     prev_hash = GENESIS_HASH
-    for expected_seq, entry in enumerate(entries, start=1):
-        if entry.id != expected_seq:
-            return VerifyResult(False, len(entries), prev_hash, f"entry {expected_seq} is missing (next is {entry.id})")
+    for expected_seq, entry in enumerate(sealed, start=1):
+        if entry.seq != expected_seq:
+            return VerifyResult(False, len(sealed), prev_hash, f"entry {expected_seq} is missing (next is {entry.seq})")
         if entry.prev_hash != prev_hash:
             return VerifyResult(
-                False, len(entries), prev_hash, f"entry {entry.id} does not follow entry {entry.id - 1}"
+                False, len(sealed), prev_hash, f"entry {entry.seq} does not follow entry {entry.seq - 1}"
             )
         recomputed = compute_hash(
             entry.prev_hash,
-            entry.id,
+            entry.seq,
             entry.recorded_at,
             entry.actor_id,
             entry.action,
@@ -190,22 +229,61 @@ def verify() -> VerifyResult:
             entry.data,
         )
         if recomputed != entry.entry_hash:
-            return VerifyResult(False, len(entries), prev_hash, f"entry {entry.id} ({entry.action}) was altered")
+            return VerifyResult(False, len(sealed), prev_hash, f"entry {entry.seq} ({entry.action}) was altered")
         prev_hash = entry.entry_hash
     anchor = AuditAnchor.current()
-    if anchor is not None and anchor.count > len(entries):
+    if anchor is not None and anchor.count > len(sealed):
         return VerifyResult(
             False,
-            len(entries),
+            len(sealed),
             prev_hash,
-            f"the log ends at entry {len(entries)} but entry {anchor.count} was recorded (truncated)",
+            f"the log ends at entry {len(sealed)} but entry {anchor.count} was recorded (truncated)",
         )
-    if anchor is not None and anchor.count == len(entries) and anchor.head_hash != prev_hash:
-        return VerifyResult(False, len(entries), prev_hash, f"entry {len(entries)} is not the recorded head")
+    if anchor is not None and anchor.count == len(sealed) and anchor.head_hash != prev_hash:
+        return VerifyResult(False, len(sealed), prev_hash, f"entry {len(sealed)} is not the recorded head")
+    held_against = None
+    if against is not None:
+        checked = verify_against(VerifyResult(True, len(sealed), prev_hash), *against)
+        if not checked.ok:
+            return checked
+        held_against = checked.against
     for check in _consistency_checks:
         for problem in check(entries):
-            return VerifyResult(False, len(entries), prev_hash, problem)
-    return VerifyResult(True, len(entries), prev_hash)
+            return VerifyResult(False, len(sealed), prev_hash, problem, unsealed=len(unsealed))
+    return VerifyResult(True, len(sealed), prev_hash, unsealed=len(unsealed), against=held_against)
+
+
+def verify_against(result: VerifyResult, document: Any, public_key) -> VerifyResult:
+    """Check a saved signed record, and that the chain still holds the head it was signed with."""
+    from governance.voting.record import verify_signed_record
+
+    intact, problem = verify_signed_record(document, public_key)
+    if not intact:
+        return VerifyResult(False, result.count, result.head, f"the saved record does not check: {problem}")
+    record = document["record"]
+    poll_id = (record.get("poll") or {}).get("id")
+    head = record.get("audit_head") or {}
+    seq, head_hash = head.get("seq"), head.get("hash")
+    if not isinstance(seq, int) or not isinstance(head_hash, str):
+        return VerifyResult(False, result.count, result.head, "the saved record carries no audit head")
+    held = db.session.scalar(sa.select(AuditEntry.entry_hash).where(AuditEntry.seq == seq))
+    if held is None:
+        return VerifyResult(
+            False,
+            result.count,
+            result.head,
+            f"the log ends at entry {result.count}, but the record of poll {poll_id} was signed when it reached "
+            f"entry {seq} (the chain was cut short)",
+        )
+    if held != head_hash:
+        return VerifyResult(
+            False,
+            result.count,
+            result.head,
+            f"entry {seq} is not the head the record of poll {poll_id} was signed with (the chain was rewritten)",
+        )
+    result.against = f"poll {poll_id}, entry {seq}"
+    return result
 
 
 class AuditAnchor(db.Model):

@@ -2,6 +2,7 @@
 
 import io
 from pathlib import Path
+from typing import Optional
 
 import click
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(record_cli)
     app.cli.add_command(cities_cli)
     app.cli.add_command(cities_count_command)
 
@@ -34,9 +36,14 @@ def cities_count_command() -> None:
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the schema and the network row; safe to run again."""
+    from flask import current_app
+
+    from governance import keys
     from governance.members.services import ensure_network
 
     upgrade()
+    for path in keys.ensure_keys(current_app):
+        click.echo(f"Created the key file {path} (mode 0600); keep it out of backups of the database.")
     _network, created = ensure_network()
     db.session.commit()
     click.echo("Database ready; network created." if created else "Database up to date.")
@@ -133,18 +140,95 @@ def users_revoke(email) -> None:
 audit_cli = AppGroup("audit", help="Check the audit log.")
 
 
-@audit_cli.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain and the ballots against it; exit 1 at the first broken entry."""
-    import governance.voting.services  # noqa: F401  (registers the ballot check)
-    from governance.audit import verify
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    raise SystemExit(code)
 
-    result = verify()
+
+def _read_record_file(path: str) -> dict:
+    """A saved signed record, or exit 2 with a sentence when the file cannot be read as JSON."""
+    import json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        _fail(f"The record file {path} cannot be read ({error.strerror}).", 2)
+    except UnicodeDecodeError:
+        _fail(f"The record file {path} is not UTF-8 text.", 2)
+    try:
+        return json.loads(text)
+    except ValueError:
+        _fail(f"The record file {path} is not JSON (save the answer of GET /api/v1/polls/ID/record).", 2)
+
+
+def _public_key_from(option: Optional[str]):
+    """The key given on the command line (base64, a PEM file or a saved GET /keys), else this install's own."""
+    import json
+
+    from governance import keys
+
+    if option is None:
+        try:
+            return keys.public_key()
+        except keys.KeyFileError as error:
+            _fail(str(error), 2)
+    candidate = Path(option)
+    try:
+        text = candidate.read_text(encoding="utf-8") if candidate.is_file() else option
+        value = json.loads(text) if text.lstrip().startswith("{") else text
+        return keys.load_public_key(value)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        _fail(f"{option} is not an Ed25519 public key (base64, PEM, or the answer of GET /api/v1/keys).", 2)
+
+
+@audit_cli.command("verify")
+@click.option("--against", "against", metavar="FILE", help="A signed record whose audit head the chain must hold.")
+@click.option("--key", "key_option", metavar="KEY", help="Public key for --against (default: this install's).")
+def audit_verify(against, key_option) -> None:
+    """Check the hash chain and everything it vouches for; exit 1 at the first mismatch, 2 when it cannot check."""
+    import governance.voting.services  # noqa: F401  (registers the ballot check)
+    from governance import audit
+
+    document = _read_record_file(against) if against else None
+    public_key = _public_key_from(key_option) if against else None
+    try:
+        result = audit.verify(against=(document, public_key) if against else None)
+    except audit.CannotVerify as error:
+        _fail(f"Cannot verify: {error}", 2)
+    except sa.exc.SQLAlchemyError as error:
+        _fail(f"Cannot verify: the database cannot be read ({_first_line(error)}).", 2)
     if result.ok:
         click.echo(f"Audit log intact: {result.count} entries, head {result.head}")
+        if result.unsealed:
+            click.echo(f"{result.unsealed} entries written after the head are not sealed yet; each matches.")
+        if document is not None:
+            click.echo(f"The chain holds the head of the record ({result.against}).")
         return
-    click.echo(f"Audit log broken: {result.problem}", err=True)
-    raise SystemExit(1)
+    _fail(f"Audit log broken: {result.problem}", 1)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+record_cli = AppGroup("record", help="Check a poll's signed record.")
+
+
+@record_cli.command("verify")
+@click.argument("file")
+@click.option("--key", "key_option", metavar="KEY", help="The public key: base64, a PEM file or a saved GET /keys.")
+def record_verify(file, key_option) -> None:
+    """Check a saved record's signature with the public key alone (no database); exit 0 intact, 1 not."""
+    from governance.voting.record import verify_signed_record
+
+    document = _read_record_file(file)
+    public_key = _public_key_from(key_option)
+    intact, problem = verify_signed_record(document, public_key)
+    if not intact:
+        _fail(f"Record not intact: {problem}", 1)
+    poll = document["record"].get("poll") or {}
+    click.echo(f"Record intact: poll {poll.get('id')}, signed by key {document.get('key_id')}.")
 
 
 cities_cli = AppGroup("cities", help="The member registry.")

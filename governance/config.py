@@ -52,6 +52,10 @@ DEFAULTS = {
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).
     "DOCUMENTS_DIR": None,
+    # The Ed25519 key that signs poll records and the HMAC key that seals secret ballots, kept outside the
+    # database (default: instance/signing-key.pem and instance/mac-key, created by init-db with mode 0600).
+    "SIGNING_KEY_FILE": None,
+    "MAC_KEY_FILE": None,
     # Charts cache entries kept per process.
     "CHART_CACHE_SIZE": 256,
     "CHART_CACHE_BYTES": 64 * 1024 * 1024,

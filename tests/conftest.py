@@ -33,6 +33,8 @@ def base_config(**extra) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         "CHEAP_PASSWORD_HASHES": True,
         "DOCUMENTS_DIR": str(_TMP / "documents"),
+        "SIGNING_KEY_FILE": str(_TMP / "keys" / "signing-key.pem"),
+        "MAC_KEY_FILE": str(_TMP / "keys" / "mac-key"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,
     }
@@ -55,6 +57,9 @@ def _schema():
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
+        from governance import keys
+
+        keys.ensure_keys(app)
         db.engine.dispose()
     return True
 

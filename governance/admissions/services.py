@@ -285,19 +285,27 @@ def application_json(application: Application, network: Optional[Network] = None
 # -- the effects of a decision ------------------------------------------------------------------
 
 
-def apply_decision(actor, application: Application, adopted: bool, poll, decided_on: dt.date) -> None:
-    """Make an admission take effect (membership, then the naming rule), or record the rejection."""
+def apply_decision(actor, application: Application, adopted: bool, poll, decided_on: dt.date) -> dict:
+    """Make an admission take effect (membership, then the naming rule), or record the rejection; return the effects.
+
+    The effects are `{"admitted": [{"city_id", "from"}], "renamed": {"from", "to", "valid_from"} | None}`.
+    """
     application.decided_on = decided_on
     if not adopted:
         application.status = ApplicationStatus.REJECTED
         db.session.flush()
         audit.record("application.rejected", application, actor, poll_id=poll.id)
-        return
+        return {"admitted": [], "renamed": None}
     application.status = ApplicationStatus.ADMITTED
     joined_on = application.effective_on or decided_on
     members.add_membership(actor, application.city, joined_on, application=application)
     audit.record("application.admitted", application, actor, poll_id=poll.id, effective_on=joined_on)
-    apply_naming_rule(actor, poll, joined_on)
+    name = apply_naming_rule(actor, poll, joined_on)
+    renamed = None
+    if name is not None:
+        before = members.name_on(members.get_network(), name.valid_from - dt.timedelta(days=1))
+        renamed = {"from": before, "to": name.name, "valid_from": name.valid_from.isoformat()}
+    return {"admitted": [{"city_id": application.city_id, "from": joined_on.isoformat()}], "renamed": renamed}
 
 
 def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:

@@ -15,4 +15,6 @@ from governance.api import (  # noqa: E402, F401
     network,
     openapi,
     polls,
+    records,
+    room,
 )

@@ -224,9 +224,125 @@ SCHEMAS = {
                         "city_id": INT,
                         "choice": {"type": "string", "enum": ["yes", "no", "abstain"]},
                         "receipt": {"type": "string"},
+                        "cast": {"type": "string", "enum": ["online", "proxy", "in_room"]},
+                        "entered_by": {"type": "integer", "description": "Who entered a hand raised in the room"},
                     },
                 },
             },
+            "not_voted": {"type": "array", "items": INT, "description": "Eligible cities that did not vote"},
+            "effects": ref("Effects"),
+        },
+    },
+    "Effects": {
+        "type": "object",
+        "required": ["admitted", "renamed"],
+        "properties": {
+            "admitted": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["city_id", "from"],
+                    "properties": {"city_id": INT, "from": DATE},
+                },
+            },
+            "renamed": {
+                "type": ["object", "null"],
+                "required": ["from", "to", "valid_from"],
+                "properties": {"from": {"type": "string"}, "to": {"type": "string"}, "valid_from": DATE},
+            },
+        },
+    },
+    "CityPresence": {
+        "type": "object",
+        "required": ["city_id", "present", "represented_by"],
+        "properties": {
+            "city_id": INT,
+            "name": {"type": "string"},
+            "present": {"type": "boolean"},
+            "represented_by": {"type": ["integer", "null"], "description": "The city holding its proxy"},
+            "holds": {"type": "array", "items": INT, "description": "The cities whose proxy it holds"},
+        },
+    },
+    "Presence": {
+        "type": "object",
+        "required": ["members", "present", "represented", "quorum_present", "cities"],
+        "properties": {
+            "members": INT,
+            "present": INT,
+            "represented": {"type": "integer", "description": "Absent cities whose proxy a present city holds"},
+            "needed": {"type": "integer", "description": "Present or represented needed for a quorum"},
+            "quorum_present": {"type": "boolean"},
+            "cities": {"type": "array", "items": ref("CityPresence")},
+        },
+    },
+    "Proxy": {
+        "type": "object",
+        "required": ["id", "from_city_id", "to_city_id", "revoked"],
+        "properties": {
+            "id": INT,
+            "meeting_id": INT,
+            "from_city_id": INT,
+            "to_city_id": INT,
+            "revoked": {"type": "boolean"},
+            "mandate_sha256": {"type": ["string", "null"]},
+            "created_at": {"type": "string"},
+            "revoked_at": {"type": ["string", "null"]},
+        },
+    },
+    "SignedRecord": {
+        "type": "object",
+        "required": ["record", "signature", "key_id"],
+        "properties": {
+            "record": {
+                "type": "object",
+                "description": "The record; signature is Ed25519 over its canonical JSON (keys sorted, no spaces, "
+                "UTF-8)",
+                "required": ["network", "poll", "eligible", "votes", "tally", "outcome", "reason", "audit_head"],
+                "properties": {
+                    "network": {"type": "object", "properties": {"name": {"type": "string"}}},
+                    "poll": {"type": "object"},
+                    "eligible": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"city_id": INT, "name": {"type": "string"}},
+                        },
+                    },
+                    "votes": {"type": ["array", "null"], "items": {"type": "object"}},
+                    "receipts": {"type": "array", "items": {"type": "string"}},
+                    "tally": {"type": "object"},
+                    "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
+                    "quorum": {"type": "object"},
+                    "outcome": {"type": "string", "enum": ["adopted", "rejected"]},
+                    "reason": {"type": "string"},
+                    "effects": {"type": "object"},
+                    "audit_head": {
+                        "type": "object",
+                        "required": ["seq", "hash"],
+                        "properties": {"seq": INT, "hash": {"type": "string"}},
+                    },
+                },
+            },
+            "signature": {"type": "string", "description": "Ed25519, base64"},
+            "key_id": {"type": "string", "description": "First 16 hex digits of SHA-256 over the raw public key"},
+        },
+    },
+    "PublicKeys": {
+        "type": "object",
+        "required": ["keys"],
+        "properties": {
+            "keys": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["key_id", "algorithm", "public_key"],
+                    "properties": {
+                        "key_id": {"type": "string"},
+                        "algorithm": {"type": "string", "enum": ["Ed25519"]},
+                        "public_key": {"type": "string", "description": "The raw 32-byte key, base64"},
+                    },
+                },
+            }
         },
     },
     "Poll": {
@@ -251,6 +367,8 @@ SCHEMAS = {
             "secret": {"type": "boolean"},
             "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
             "application_id": {"type": ["integer", "null"]},
+            "meeting_id": {"type": ["integer", "null"]},
+            "previous_poll_id": {"type": ["integer", "null"]},
             "eligible_count": INT,
             "cast_count": INT,
             "result": ref("Result"),
@@ -480,6 +598,8 @@ def build_document() -> dict:
                             "description": {"type": "string"},
                             "secret": {"type": "boolean"},
                             "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
+                            "meeting_id": {"type": "integer", "description": "The meeting the poll belongs to"},
+                            "previous_poll_id": {"type": "integer", "description": "The poll this re-vote follows"},
                         },
                     }
                 ),
@@ -494,14 +614,16 @@ def build_document() -> dict:
         },
         "/polls/{id}/open": {
             "post": op(
-                "Open the poll, freezing the eligible cities (chair)",
+                "Open the poll, freezing the eligible cities and, for a meeting, presence and proxies (chair); "
+                "409 quorum_not_present",
                 {**ok(200, ref("Poll")), **error_responses(401, 403, 404, 409)},
                 params=[path_id("id")],
             )
         },
         "/polls/{id}/votes": {
             "post": op(
-                "Cast the vote of your city (board member)",
+                "Cast the vote of your city, of a city whose proxy you hold (on_behalf_of), "
+                "or record a hand in the room (in_room, chair or secretariat)",
                 {
                     **ok(
                         201,
@@ -515,7 +637,12 @@ def build_document() -> dict:
                     {
                         "type": "object",
                         "required": ["choice"],
-                        "properties": {"choice": {"type": "string", "enum": ["yes", "no", "abstain"]}},
+                        "properties": {
+                            "choice": {"type": "string", "enum": ["yes", "no", "abstain"]},
+                            "on_behalf_of": {"type": "integer", "description": "The city whose proxy you hold"},
+                            "city_id": {"type": "integer", "description": "With in_room: the city whose hand it is"},
+                            "in_room": {"type": "boolean"},
+                        },
                     }
                 ),
             )
@@ -532,6 +659,20 @@ def build_document() -> dict:
                 "Which eligible cities have voted, never how (chair, secretariat)",
                 {**ok(200, {"type": "object"}), **error_responses(401, 403, 404)},
                 params=[path_id("id")],
+            )
+        },
+        "/polls/{id}/record": {
+            "get": op(
+                "The signed record (proces-verbaal) of a closed poll; 409 invalid_state before the close",
+                {**ok(200, ref("SignedRecord")), **error_responses(401, 404, 409)},
+                params=[path_id("id")],
+            )
+        },
+        "/keys": {
+            "get": op(
+                "The public keys that check signed records (no token needed)",
+                {**ok(200, ref("PublicKeys"))},
+                public=True,
             )
         },
         "/meetings": {
@@ -652,6 +793,80 @@ def build_document() -> dict:
                 "The day and its items as iCalendar",
                 {"200": {"description": "iCalendar", "content": {"text/calendar": {}}}, **error_responses(401, 404)},
                 params=[path_id("id")],
+            )
+        },
+        "/meetings/{id}/presence": {
+            "get": op(
+                "Who is present or represented, and whether that makes a quorum",
+                {**ok(200, ref("Presence")), **error_responses(401, 404)},
+                params=[path_id("id")],
+            )
+        },
+        "/meetings/{id}/presence/{city_id}": {
+            "get": op(
+                "One member city's presence",
+                {**ok(200, ref("CityPresence")), **error_responses(401, 404, 422)},
+                params=[path_id("id"), path_id("city_id")],
+            ),
+            "put": op(
+                "Mark a member city present or absent (chair or secretariat)",
+                {**ok(200, ref("CityPresence")), **error_responses(400, 401, 403, 404, 413, 422)},
+                params=[path_id("id"), path_id("city_id")],
+                request=body(
+                    {"type": "object", "required": ["present"], "properties": {"present": {"type": "boolean"}}}
+                ),
+            ),
+        },
+        "/meetings/{id}/proxies": {
+            "get": op(
+                "The meeting's proxies (volmachten), revoked ones included",
+                {
+                    **ok(200, {"type": "object", "properties": {"items": {"type": "array", "items": ref("Proxy")}}}),
+                    **error_responses(401, 404),
+                },
+                params=[path_id("id")],
+            ),
+            "post": op(
+                "Record a proxy: to_city_id's board member casts from_city_id's vote (secretariat); 409 proxy_conflict",
+                {**ok(201, ref("Proxy"), "Recorded"), **error_responses(400, 401, 403, 404, 409, 413, 422)},
+                params=[path_id("id")],
+                request={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["from_city_id", "to_city_id"],
+                                "properties": {"from_city_id": INT, "to_city_id": INT},
+                            }
+                        },
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["from_city_id", "to_city_id"],
+                                "properties": {
+                                    "from_city_id": INT,
+                                    "to_city_id": INT,
+                                    "mandate": {"type": "string", "format": "binary", "description": "Signed PDF"},
+                                },
+                            }
+                        },
+                    },
+                },
+            ),
+        },
+        "/meetings/{id}/proxies/{pid}": {
+            "delete": op(
+                "Revoke a proxy; kept in the history, and an open poll keeps what it froze (secretariat)",
+                {"204": {"description": "Revoked"}, **error_responses(401, 403, 404, 409)},
+                params=[path_id("id"), path_id("pid")],
+            )
+        },
+        "/meetings/{id}/proxies/{pid}/mandate.pdf": {
+            "get": op(
+                "The signed mandate of a proxy (secretariat, chair)",
+                {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **error_responses(401, 403, 404)},
+                params=[path_id("id"), path_id("pid")],
             )
         },
         "/charts/membership": {

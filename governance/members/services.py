@@ -66,6 +66,7 @@ def ensure_network() -> tuple[Network, bool]:
         rename_at_members=config["NETWORK_RENAME_AT"],
         rename_to=config["NETWORK_RENAME_TO"],
         default_majority=Majority.SIMPLE,
+        max_proxies_per_holder=int(config.get("NETWORK_MAX_PROXIES_PER_HOLDER", 1)),
     )
     db.session.add(network)
     db.session.flush()

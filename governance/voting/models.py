@@ -24,6 +24,14 @@ class PollState(enum.StrEnum):
     CLOSED = "closed"
 
 
+class CastMode(enum.StrEnum):
+    """How a city's vote came in: its own board member online, a proxy holder, or a hand in the room."""
+
+    ONLINE = "online"
+    PROXY = "proxy"
+    IN_ROOM = "in_room"
+
+
 class Choice(enum.StrEnum):
     YES = "yes"
     NO = "no"
@@ -42,6 +50,8 @@ class Poll(db.Model):
     majority: so.Mapped[Majority] = so.mapped_column(enum_column(Majority, "majority"), default=Majority.SIMPLE)
     application_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("application.id"), index=True)
     previous_poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"))
+    # A poll of a meeting opens only with a quorum present and freezes presence and proxies.
+    meeting_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
     created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     opened_at: so.Mapped[Optional[dt.datetime]]
@@ -51,6 +61,9 @@ class Poll(db.Model):
     eligible_count: so.Mapped[int] = so.mapped_column(default=0)
     # Frozen in the close transaction; never written again.
     result_json: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    # The audit chain's head once the close was sealed: the signed record carries it.
+    audit_head_seq: so.Mapped[Optional[int]]
+    audit_head_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
 
     application: so.Mapped[Optional["Application"]] = so.relationship()  # noqa: F821
     previous_poll: so.Mapped[Optional["Poll"]] = so.relationship(remote_side="Poll.id")
@@ -83,17 +96,25 @@ class PollVoter(db.Model):
 
     poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), primary_key=True)
     city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+    # The board member who cast it (online or as proxy holder), or who entered the hand raised in the room.
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"))
+    cast_mode: so.Mapped[CastMode] = so.mapped_column(enum_column(CastMode, "cast_mode"), default=CastMode.ONLINE)
     voted_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
 
 class Ballot(db.Model):
-    """What was voted. In a secret poll it holds no city, no voter and no time, so nothing links it to a voter."""
+    """What was voted. In a secret poll it holds no city, no voter and no time, so nothing links it to a voter.
+
+    A secret poll's ballots are written afresh at the close, in a random order with new random ids, so that
+    neither row order nor transaction links them to the voters; `mac` (HMAC-SHA-256 with a key kept outside
+    the database) seals each secret ballot so that one flipped or added in the database shows in verify.
+    """
 
     id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
     poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
     city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
     choice: so.Mapped[Choice] = so.mapped_column(enum_column(Choice, "choice"))
     receipt: so.Mapped[str] = so.mapped_column(sa.String(16))
+    mac: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
 
     __table_args__ = (sa.UniqueConstraint("poll_id", "city_id", name="uq_ballot_poll_city"),)
