@@ -309,3 +309,12 @@ def test_the_member_list_searches_name_code_and_province(app, client, people, qu
     page = client.get("/cities", query_string={"q": query}).get_data(as_text=True)
     shown = {name for name in ("Lelystad", "Assen", "Súdwest-Fryslân") if f">{name}</a>" in page}
     assert shown == expected
+
+
+def test_the_dashboard_asks_for_the_board_members_of_an_admitted_city(app, client, people, demo_day):
+    people.login(client, "secretariaat@g32.example")
+    assert "New cities without a board member" not in client.get("/charts/dashboard").get_data(as_text=True)
+    admit(app, client, people, "Assen")
+    page = client.get("/charts/dashboard").get_data(as_text=True)
+    assert "Add a board member for Assen" in page and f"/cities/{city_id(app, 'Assen')}/board-members/new" in page
+    assert "for Hilversum" not in page

@@ -25,7 +25,10 @@ bp = Blueprint("accounts", __name__)
 @bp.app_context_processor
 def _board_panel():
     """The city page's board-member section (accounts own the people; members own the page)."""
-    return {"city_board_panel": invitations.board_panel}
+    return {
+        "city_board_panel": invitations.board_panel,
+        "cities_without_board_members": invitations.cities_without_board_members,
+    }
 
 
 def _account_key() -> str:
