@@ -166,9 +166,16 @@ def test_a_mail_server_that_fails_keeps_the_account_and_says_so(app, client, peo
 def test_password_reset_never_says_whether_the_address_exists(app, client, people, smtp):
     _port, inbox = smtp
     people.user("board", city_id=people.city(name="Lelystad"), email="ab@lelystad.test")
-    known = client.post("/password/forgot", data={"email": "ab@lelystad.test"}).get_data(as_text=True)
-    unknown = client.post("/password/forgot", data={"email": "nobody@lelystad.test"}).get_data(as_text=True)
-    assert known.replace("ab@lelystad.test", "X") == unknown.replace("nobody@lelystad.test", "X")
+    answers = []
+    for email in ("ab@lelystad.test", "nobody@lelystad.test"):
+        with client.post("/password/forgot", data={"email": email}) as response:  # closing it sends the mail
+            answers.append(response.get_data(as_text=True))
+    known, unknown = answers
+
+    def same(page, email):
+        return re.sub(r'name="csrf_token" value="[^"]+"', "", page.replace(email, "X"))
+
+    assert same(known, "ab@lelystad.test") == same(unknown, "nobody@lelystad.test")
     assert "valid for an hour" in known
     (mail,) = inbox.messages
     assert mail["To"].addresses[0].addr_spec == "ab@lelystad.test"
