@@ -93,6 +93,24 @@ def send_queued() -> str | None:
     return None
 
 
+def send_queued_after(response):
+    """Send what was queued once the response has gone out, so its timing tells nothing; failures are logged."""
+    messages = db.session.info.pop(QUEUE_KEY, [])
+    if not messages:
+        return response
+    app = current_app._get_current_object()
+
+    def send_later() -> None:
+        with app.app_context():
+            try:
+                deliver(messages)
+            except MailFailed as error:
+                app.logger.warning("mail sent after the response failed: %s", error.message)
+
+    response.call_on_close(send_later)
+    return response
+
+
 @sa.event.listens_for(so.Session, "after_rollback")
 def _forget_queued(session: so.Session) -> None:
     """A rolled-back change sends nothing."""

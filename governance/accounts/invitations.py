@@ -214,3 +214,17 @@ def board_panel(city) -> dict:
     board = accounts.board_members_of(city.id)
     admitted = is_admitted(city)
     return {"members": board, "admitted": admitted, "ask": admitted and not board}
+
+
+def cities_without_board_members() -> list:
+    """Admitted cities that have no active board member yet: the secretariat is asked for theirs."""
+    from governance.admissions.models import Application, ApplicationStatus
+    from governance.members.models import City
+
+    admitted = db.session.scalars(
+        sa.select(City)
+        .join(Application, Application.city_id == City.id)
+        .where(Application.status == ApplicationStatus.ADMITTED)
+        .order_by(City.name)
+    ).all()
+    return [city for city in admitted if not accounts.board_members_of(city.id)]

@@ -26,7 +26,10 @@ bp = Blueprint("accounts", __name__)
 @bp.app_context_processor
 def _board_panel():
     """The city page's board-member section (accounts own the people; members own the page)."""
-    return {"city_board_panel": invitations.board_panel}
+    return {
+        "city_board_panel": invitations.board_panel,
+        "cities_without_board_members": invitations.cities_without_board_members,
+    }
 
 
 def _safe_next(target: str | None) -> str:
@@ -226,11 +229,10 @@ def forgot_password():
     if form.validate_on_submit():
         invitations.request_password_reset(form.email.data, _reset_link)
         db.session.commit()
-        problem = mail.send_queued()
-        if problem:
-            # Logged for the secretariat; the person gets the same answer whether or not the address is known.
-            current_app.logger.warning("password reset mail not sent: %s", problem)
-        return render_template("accounts/forgot_sent.html", email=form.email.data.strip())
+        # The same answer, as fast, whether or not the address has an account: the mail goes after the response.
+        return mail.send_queued_after(
+            make_response(render_template("accounts/forgot_sent.html", email=form.email.data.strip()))
+        )
     return render_template("accounts/forgot.html", form=form), 422 if request.method == "POST" else 200
 
 
