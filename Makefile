@@ -16,9 +16,15 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# Written once, by the first `make run`. A fresh demo database also gets the demo's clock: the afternoon of
+# 30 November 2017 in Lelystad, running on from the moment these lines were written (see the README).
 instance/config.py:
 	mkdir -p instance
-	printf '# Local development settings (not in git).\nSECRET_KEY = "%s"\n# The development server speaks plain http.\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > instance/config.py
+	printf '# Local development settings (not in git).\nSECRET_KEY = "%s"\n# The development server speaks plain http.\nSESSION_COOKIE_SECURE = False\nREMEMBER_COOKIE_SECURE = False\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')" > instance/config.py.new
+	if [ -z "$$FLASK_SQLALCHEMY_DATABASE_URI" ] && [ ! -e instance/governance.sqlite ]; then \
+	  printf '# The demo replays the afternoon of 30 November 2017; delete these two lines (or set CLOCK_NOW = None)\n# to leave the demo time.\nCLOCK_NOW = "2017-11-30T15:00:00+01:00"\nCLOCK_NOW_SET_AT = "%s"\n' "$$($(PYTHON) -c 'import datetime as d; print(d.datetime.now(d.timezone.utc).isoformat(timespec="seconds"))')" >> instance/config.py.new; \
+	fi
+	mv instance/config.py.new instance/config.py
 
 ## make run: install, create or upgrade the database, load the demo once, serve on http://127.0.0.1:5000
 run: $(STAMP) instance/config.py

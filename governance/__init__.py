@@ -17,8 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), "..", "static"),
+        # An installed package's default instance folder is <prefix>/var/governance-instance; a deployment
+        # may name its own (it holds the SQLite database, instance/config.py and the key files).
+        instance_path=os.environ.get("GOVERNANCE_INSTANCE_PATH") or None,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
     )
     app.config.from_mapping(default_config.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "governance.sqlite")
@@ -45,6 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from governance.security import install_security
+
+    install_security(app)
+
     from governance.i18n import init_i18n
 
     init_i18n(app, babel)
@@ -58,17 +65,34 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_login(app)
 
+    from governance import input_guard
+
+    input_guard.init_app(app)  # before the blueprints: it bounds the <int:...> converter of every route
+
     from governance.accounts.views import bp as accounts_bp
     from governance.admissions.views import bp as admissions_bp
     from governance.api import bp as api_bp
     from governance.charts.views import bp as charts_bp
+    from governance.health import bp as health_bp
     from governance.main import bp as main_bp
+    from governance.meetings.room_views import bp as room_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
     from governance.voting.views import bp as voting_bp
 
-    for blueprint in (main_bp, accounts_bp, members_bp, admissions_bp, voting_bp, meetings_bp, charts_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        members_bp,
+        admissions_bp,
+        voting_bp,
+        meetings_bp,
+        charts_bp,
+        api_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(room_bp)
     csrf.exempt(api_bp)
 
     from governance.cli import register_commands
@@ -76,6 +100,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     _install_request_hooks(app)
     return app
+
+
+def _asset_folder(name: str) -> str:
+    """templates/ or static/: inside the installed package (the wheel carries them), else beside it in the checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, name)
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), name)
 
 
 def _check_secret_key(app: Flask) -> None:
@@ -94,6 +125,7 @@ def _import_models() -> None:
     import governance.accounts.models  # noqa: F401
     import governance.admissions.models  # noqa: F401
     import governance.audit  # noqa: F401
+    import governance.meetings.minutes_models  # noqa: F401
     import governance.meetings.models  # noqa: F401
     import governance.members.models  # noqa: F401
     import governance.voting.models  # noqa: F401

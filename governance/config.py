@@ -23,8 +23,21 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Only failed logins count: per account (any address), and per address (any account) with room for a
+    # whole board behind one city hall address.
     "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
-    "LOGIN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "300 per 15 minutes",
+    # Trusted proxies in front of the app (Werkzeug ProxyFix): how many set each X-Forwarded-* header.
+    # 0 (the default) trusts none; behind one TLS proxy set PROXY_FIX_X_FOR = 1 and PROXY_FIX_X_PROTO = 1.
+    "PROXY_FIX_X_FOR": 0,
+    "PROXY_FIX_X_PROTO": 0,
+    "PROXY_FIX_X_HOST": 0,
+    "PROXY_FIX_X_PORT": 0,
+    "PROXY_FIX_X_PREFIX": 0,
+    # Strict-Transport-Security on https responses (one year); 0 sends none.
+    "HSTS_SECONDS": 365 * 24 * 3600,
+    # API tokens expire this many days after they are issued.
+    "API_TOKEN_DAYS": 30,
     # Request bodies: uploads may be large, JSON may not.
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     "API_MAX_JSON_BYTES": 1024 * 1024,
@@ -45,6 +58,11 @@ DEFAULTS = {
     "MAIL_TIMEOUT": 10,
     # Personal registration links for the network day stay valid this many days.
     "REGISTRATION_LINK_DAYS": 60,
+    # An account invitation's link (choose your own password) and a password-reset link stay valid this long.
+    "ACCOUNT_INVITATION_DAYS": 7,
+    "PASSWORD_RESET_MINUTES": 60,
+    # A screen link for the projector (the big screen, no login) stays valid this many hours, unless revoked.
+    "SCREEN_LINK_HOURS": 48,
     # The domain in the UIDs of calendar events.
     "CALENDAR_UID_DOMAIN": "governance.invalid",
     # Where uploaded meeting documents are kept (default: instance/documents).

@@ -1,6 +1,5 @@
 """Language choice and locale formatting: Dutch by default, English selectable and remembered."""
 
-
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
 

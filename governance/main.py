@@ -1,8 +1,10 @@
 """The home page, the language switch, the site menu and the error pages."""
 
+import datetime as dt
+import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -10,10 +12,12 @@ from werkzeug.routing import BuildError
 
 from governance import clock
 from governance.accounts.models import Role
+from governance.errors import DomainError
 from governance.extensions import db
 from governance.i18n import LANGUAGE_COOKIE
 
 bp = Blueprint("main", __name__)
+FILE_SUFFIX = re.compile(r"\.(svg|png|csv|xlsx|pdf|ics|json)$")
 
 # (endpoint, label, roles that see it)
 MENU = (
@@ -132,6 +136,27 @@ def index():
     return render_template("main/index.html")
 
 
+# What the accessibility statement reports: when and how the pages were last evaluated (tests/browser runs the
+# same axe-core checks on every build; update these lines when a new evaluation is published).
+ACCESSIBILITY_EVALUATION = {
+    "statement_date": dt.date(2026, 12, 2),
+    "evaluated_on": dt.date(2026, 12, 2),
+    "tool": "axe-core 4",
+    "widths": (1280, 390, 320),
+    "review_by": dt.date(2027, 6, 30),
+}
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement in the form Dutch public bodies publish (digitoegankelijk.nl); open to all."""
+    return render_template(
+        "main/accessibility.html",
+        evaluation=ACCESSIBILITY_EVALUATION,
+        contact=current_app.config.get("ACCESSIBILITY_CONTACT") or current_app.config.get("MAIL_SENDER"),
+    )
+
+
 @bp.route("/language", methods=["POST"])
 def set_language():
     language = request.form.get("lang", "")
@@ -192,6 +217,19 @@ def handle_http_error(error: HTTPException):
             message = _("The request body is larger than 1 MiB.")
         return error_response(status, ERROR_CODES.get(status, "invalid"), message)
     return render_template("errors/error.html", status=status, message=error_sentence(status)), status
+
+
+@bp.app_errorhandler(DomainError)
+def handle_domain_error(error: DomainError):
+    """The one handler for the whole app: a refused operation is its status and its sentence, never a 500."""
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        from governance.api.common import error_response
+
+        return error_response(error.status, error.code, error.message, error.fields)
+    if FILE_SUFFIX.search(request.path):  # an image or download: the sentence as plain text
+        return Response(error.message + "\n", status=error.status, mimetype="text/plain")
+    return render_template("errors/error.html", status=error.status, message=error.message), error.status
 
 
 @bp.app_errorhandler(Exception)

@@ -10,6 +10,8 @@
     if (!sessions) { return; }
     sessions.classList.toggle("disabled", off);
     sessions.querySelectorAll('input[type="checkbox"]').forEach(function (box) { box.disabled = off; });
+    var note = document.getElementById("items-off");
+    if (note) { note.hidden = !off; }
   }
   form.querySelectorAll('input[name="attending"]').forEach(function (radio) {
     radio.addEventListener("change", update);

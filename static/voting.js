@@ -27,8 +27,10 @@
     };
     if (text) { window.setInterval(refresh, 1000); }
   }
-  document.querySelectorAll("[data-print]").forEach(function (link) {
-    link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+  // A button, shown only when this script runs: without it the browser's own print command remains.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
   });
   // A second click on a vote or confirm button while the first is on its way sends nothing more.
   document.querySelectorAll("form.confirm-form, form.choices").forEach(function (form) {

@@ -48,8 +48,9 @@ def test_chart_page_table_holds_the_csv_rows_in_words(sec_client):
     html = sec_client.get("/charts/membership?on=2017-11-30").data.decode()
     rows = cells(html, "chart-data")
     assert rows[-1] == ["2 december 2016", "38", "G32"]  # Dutch by default
-    raw = list(csv.reader(io.StringIO(sec_client.get("/charts/membership/chart.csv?on=2017-11-30").data.decode())))
+    raw = page_csv(sec_client.get("/charts/membership/chart.csv?on=2017-11-30"))
     assert len(rows) == len(raw) - 1
+    assert raw[0] == ["Datum", "Leden", "Naam"] and raw[-1] == ["02-12-2016", "38", "G32"]
     assert 'alt="' in html and 'id="chart-description"' in html
     assert "/charts/membership/chart.csv?on=2017-11-30" in html
     population = cells(sec_client.get("/charts/population?on=2017-11-30").data.decode(), "chart-data")
@@ -108,17 +109,27 @@ def test_anonymous_visitors_are_sent_to_log_in(client, demo):
         assert response.status_code == 302 and "/login" in response.location
 
 
+def page_csv(response) -> list[list[str]]:
+    """A download from the pages: UTF-8 with BOM, semicolons (what Excel in the Netherlands opens)."""
+    assert response.data.startswith("\ufeff".encode()), response.data[:20]
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_member_list_as_csv_and_xlsx(sec_client):
     from openpyxl import load_workbook
 
-    rows = list(csv.reader(io.StringIO(sec_client.get("/charts/members.csv?on=2017-11-30").data.decode())))
-    assert rows[0] == ["name", "cbs_code", "province", "population", "population_date", "joined_on", "left_on"]
+    rows = page_csv(sec_client.get("/charts/members.csv?on=2017-11-30"))
+    assert rows[0] == ["Stad", "CBS-code", "Provincie", "Inwoners", "Inwoners op", "Lid sinds", "Lid tot"]
     assert len(rows) == 39
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["Almere"] == ["Almere", "GM0034", "Flevoland", "201000", "2017-01-01", "2009-04-28", ""]
+    assert by_name["Almere"] == ["Almere", "GM0034", "Flevoland", "201000", "01-01-2017", "28-04-2009", ""]
     assert "Assen" not in by_name
     # Before Hoorn joined there were 37.
-    assert len(list(csv.reader(io.StringIO(sec_client.get("/charts/members.csv?on=2016-12-01").data.decode())))) == 38
+    assert len(page_csv(sec_client.get("/charts/members.csv?on=2016-12-01"))) == 38
+    sec_client.post("/language", data={"lang": "en"})
+    english = page_csv(sec_client.get("/charts/members.csv?on=2017-11-30"))
+    assert english[0][:2] == ["City", "CBS code"] and english[1][4] == "2017-01-01"
 
     response = sec_client.get("/charts/members.xlsx?on=2017-11-30")
     assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -132,10 +143,10 @@ def test_member_list_as_csv_and_xlsx(sec_client):
 
 
 def test_a_formula_in_a_city_name_stays_text(sec_client, people):
-    from governance.charts.exports import _safe_text
+    from governance.exports import formula_safe
 
-    assert _safe_text("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _safe_text("Den Helder") == "Den Helder"
+    assert formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert formula_safe("Den Helder") == "Den Helder"
 
 
 def test_the_cache_keeps_its_bounds():

@@ -564,14 +564,12 @@ def test_demo_network_day_on_the_2017_network(app, demo):
             "Goedkeuring begroting 2018",
             "Terugkoppeling dagelijks bestuur",
         ]
-        # The admission points wait for the chair's polls; the budget motion is a draft tied to the budget.
-        assert [p.linked_poll for p in points[:2]] == [None, None]
+        # The admission votes stand prepared as drafts; the budget motion is a draft tied to the budget.
+        assert [(p.linked_poll.kind, p.linked_poll.state) for p in points[:2]] == [
+            (PollKind.ADMISSION, PollState.DRAFT)
+        ] * 2
+        assert [p.linked_poll.application.city.name for p in points[:2]] == ["Assen", "Hilversum"]
         assert (points[2].poll.kind, points[2].poll.state) == (PollKind.MOTION, PollState.DRAFT)
-        from governance.voting.services import create_poll
-
-        poll = create_poll(None, application_id=points[0].application_id)
-        db.session.commit()
-        assert points[0].linked_poll.id == poll.id and points[0].linked_poll.kind == PollKind.ADMISSION
         budget = points[2].document_version
         assert budget.document.title == "Begroting 2018" and budget.document.publish_on == dt.date(2017, 11, 20)
         # 38 member cities on the day, none of which has answered yet.
@@ -709,8 +707,9 @@ def test_a_motion_tied_to_a_superseded_version_does_not_open(app, day):
         sec = db.session.get(services.User, day["sec_id"])
         document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        services.add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id,
-                                 document_version_id=document.latest.id)
+        services.add_agenda_item(
+            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
+        )
         services.add_version(sec, document, pdf_bytes("v2"))
         db.session.commit()
         with pytest.raises(Conflict) as error:

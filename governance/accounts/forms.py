@@ -1,13 +1,14 @@
 """Forms for logging in and managing accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance.input_guard import SafeForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(SafeForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Stay logged in on this computer"))
@@ -18,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
@@ -33,4 +34,35 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("Choose at least one role."))],
     )
     city_id = SelectField(_l("City (for a board member)"), coerce=int, validate_choice=False)
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password."))])
+    password = PasswordField(_l("Password (optional)"), validators=[Optional()])
+    invite = BooleanField(_l("Send an invitation by e-mail to choose their own password"), default=True)
+
+
+class SetPasswordForm(SafeForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[
+            DataRequired(_l("Enter the password a second time.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ForgotPasswordForm(SafeForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class BoardMemberForm(SafeForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
+    function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])

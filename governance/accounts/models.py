@@ -55,6 +55,11 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def has_password(self) -> bool:
+        """False for an account created without one, until the person sets it through their invitation."""
+        return bool(self.password_hash)
+
+    @property
     def roles(self) -> set[Role]:
         return {r.role for r in self.role_rows}
 

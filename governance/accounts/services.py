@@ -63,7 +63,7 @@ def get_user(user_id: int) -> User:
 
 
 def create_user(actor, email, name, roles, password, city_id=None, function: str = "") -> User:
-    """Create an account; a board member must represent an existing city."""
+    """Create an account (without a password when it is None); a board member must represent an existing city."""
     from governance.members.models import City
 
     errors: dict[str, list[str]] = {}
@@ -95,7 +95,9 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
                         value=str(value)[:40],
                     ),
                 )
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+    if password is None:
+        pass  # no password yet: the person sets one through an invitation (accounts/invitations.py)
+    elif not isinstance(password, str) or len(password) < MIN_PASSWORD:
         fail("password", _("A password needs at least %(n)d characters.", n=MIN_PASSWORD))
     elif len(password) > 1000:
         fail("password", _("At most %(n)d characters.", n=1000))
@@ -122,7 +124,7 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else "",
         city_id=getattr(city, "id", None),
         function=function.strip(),
     )
@@ -144,6 +146,17 @@ def authenticate(email: str, password: str) -> Optional[User]:
         return None
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return user
+
+
+def login(email, password, address: Optional[str]) -> Optional[User]:
+    """Authenticate within the login limits: Throttled when refused unchecked; a failure is counted."""
+    from governance.accounts.throttle import check_login_allowed, record_login_failure
+
+    check_login_allowed(email, address)
+    user = authenticate(email, password)
+    if user is None:
+        record_login_failure(email, address)
     return user
 
 
@@ -204,6 +217,28 @@ def board_members_of(city_id: int) -> list[User]:
 
 def all_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.name)))
+
+
+def count_users() -> int:
+    return db.session.scalar(sa.select(sa.func.count(User.id))) or 0
+
+
+def search_users(query: str = "") -> list[User]:
+    """The accounts whose name, e-mail address or city contains the query (all of them for an empty one)."""
+    from governance.members.models import City
+
+    stmt = sa.select(User).outerjoin(City, City.id == User.city_id).order_by(User.name, User.id)
+    words = (query or "").split()
+    for word in words[:5]:
+        word = word.lower()
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.name).contains(word, autoescape=True),
+                User.email.contains(word, autoescape=True),
+                sa.func.lower(City.name).contains(word, autoescape=True),
+            )
+        )
+    return list(db.session.scalars(stmt))
 
 
 def user_json(user: User) -> dict:

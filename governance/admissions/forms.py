@@ -1,12 +1,13 @@
 """Forms for applications and the daily board's advice."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from governance.input_guard import SafeForm
 
-class ApplicationForm(FlaskForm):
+
+class ApplicationForm(SafeForm):
     city_id = SelectField(
         _l("City"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Choose the city that applies."))]
     )
@@ -17,7 +18,7 @@ class ApplicationForm(FlaskForm):
     motivation = TextAreaField(_l("Motivation"), validators=[Length(max=10_000)])
 
 
-class AdviceForm(FlaskForm):
+class AdviceForm(SafeForm):
     advice = RadioField(
         _l("Advice"),
         choices=[("positive", _l("Positive")), ("negative", _l("Negative"))],

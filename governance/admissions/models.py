@@ -43,6 +43,8 @@ class Application(db.Model):
     advice_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     advice_at: so.Mapped[Optional[dt.datetime]]
     decided_on: so.Mapped[Optional[dt.date]]
+    # The facts the criteria were judged on when the admission poll opened (JSON), shown once decided.
+    assessment_json: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
     city: so.Mapped["City"] = so.relationship()  # noqa: F821

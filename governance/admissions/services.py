@@ -1,11 +1,13 @@
 """Applications, the admission criteria, seats under the cap, and what a decision does."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from governance import audit, clock
 from governance.accounts.models import Role
@@ -19,8 +21,10 @@ from governance.models_base import utcnow
 
 @dataclass
 class Criterion:
+    """One check; ``passed`` is None while it is still to be assessed (pending, not failed)."""
+
     code: str
-    passed: bool
+    passed: Optional[bool]
     detail: str
 
     def as_dict(self) -> dict:
@@ -29,11 +33,21 @@ class Criterion:
 
 @dataclass
 class Assessment:
+    """The criteria checked; eligible when none failed. ``assessed_on`` is set when frozen at the poll's opening."""
+
     eligible: bool
     criteria: list[Criterion]
+    assessed_on: Optional[dt.date] = None
+
+    @property
+    def pending(self) -> bool:
+        return any(c.passed is None for c in self.criteria)
 
     def as_dict(self) -> dict:
-        return {"eligible": self.eligible, "criteria": [c.as_dict() for c in self.criteria]}
+        body = {"eligible": self.eligible, "criteria": [c.as_dict() for c in self.criteria]}
+        if self.assessed_on is not None:
+            body["assessed_on"] = self.assessed_on.isoformat()
+        return body
 
     def criterion(self, code: str) -> Optional[Criterion]:
         return next((c for c in self.criteria if c.code == code), None)
@@ -179,73 +193,99 @@ def withdraw_application(actor, application: Application) -> Application:
 
 
 def assess(application: Application, network: Optional[Network] = None) -> Assessment:
-    """Check the application against the criteria as it stands now."""
+    """The assessment to show: as it stands now until the decision, then the one frozen when its poll opened."""
+    if application.status not in ACTIVE_STATUSES and application.assessment_json:
+        facts = json.loads(application.assessment_json)
+        return _assessment_from_facts(application, facts, dt.date.fromisoformat(facts["assessed_on"]))
+    return _assessment_from_facts(application, assessment_facts(application, network))
+
+
+def assessment_facts(application: Application, network: Optional[Network] = None) -> dict:
+    """What the criteria are judged on, today: kept as facts so a frozen assessment reads in every language."""
     network = network or members.get_network()
     today = clock.today()
-    city = application.city
+    figure = application.city.latest_population()
+    return {
+        "assessed_on": today.isoformat(),
+        "is_member": application.city.membership_on(today) is not None,
+        "population": figure.population if figure else None,
+        "population_date": figure.reference_date.isoformat() if figure else None,
+        "min_population": network.min_population,
+        "cap": network.cap,
+        "seats_left": seats_left(network, today),
+        "status": application.status.value,
+        "advice": application.advice.value if application.advice else None,
+        "advice_text": application.advice_text or "",
+    }
+
+
+def freeze_assessment(application: Application, network: Optional[Network] = None) -> None:
+    """Keep the assessment as it stands when the admission poll opens; it is what the decided application shows."""
+    application.assessment_json = json.dumps(assessment_facts(application, network), sort_keys=True)
+
+
+def _assessment_from_facts(application: Application, facts: dict, assessed_on: Optional[dt.date] = None) -> Assessment:
+    name = application.city.name
     criteria: list[Criterion] = []
-    is_member = city.membership_on(today) is not None
+    is_member = facts["is_member"]
     criteria.append(
         Criterion(
             "not_member",
             not is_member,
-            _("%(name)s is already a member.", name=city.name)
+            _("%(name)s is already a member.", name=name)
             if is_member
-            else _("%(name)s is not a member yet.", name=city.name),
+            else _("%(name)s is not a member yet.", name=name),
         )
     )
-    figure = city.latest_population()
-    if figure is None:
+    if facts["population"] is None:
         criteria.append(Criterion("min_population", False, _("No population figure is known.")))
     else:
-        enough = figure.population >= network.min_population
         criteria.append(
             Criterion(
                 "min_population",
-                enough,
+                facts["population"] >= facts["min_population"],
                 _(
                     "%(population)s inhabitants on %(date)s; the minimum is %(minimum)s.",
-                    population=_number(figure.population),
-                    date=_date(figure.reference_date),
-                    minimum=_number(network.min_population),
+                    population=_number(facts["population"]),
+                    date=_date(dt.date.fromisoformat(facts["population_date"])),
+                    minimum=_number(facts["min_population"]),
                 ),
             )
         )
-    left = seats_left(network, today)
-    if application.status == ApplicationStatus.VOTING:
+    cap, left, status = facts["cap"], facts["seats_left"], facts["status"]
+    if status == ApplicationStatus.VOTING:
+        criteria.append(Criterion("cap", True, _("The open vote holds a seat under the cap of %(cap)d.", cap=cap)))
+    elif status == ApplicationStatus.ADMITTED:
         criteria.append(
-            Criterion("cap", True, _("The open vote holds a seat under the cap of %(cap)d.", cap=network.cap))
-        )
-    elif application.status == ApplicationStatus.ADMITTED:
-        criteria.append(
-            Criterion("cap", True, _("Admitted: the city holds its seat under the cap of %(cap)d.", cap=network.cap))
+            Criterion("cap", True, _("Admitted: the city holds its seat under the cap of %(cap)d.", cap=cap))
         )
     else:
         criteria.append(
             Criterion(
                 "cap",
                 left > 0,
-                _("%(left)d of %(cap)d seats left.", left=left, cap=network.cap)
+                ngettext("%(left)d of %(cap)d seat left.", "%(left)d of %(cap)d seats left.", left, left=left, cap=cap)
                 if left > 0
-                else _("No seats left: the network has reached its cap of %(cap)d.", cap=network.cap),
+                else _("No seats left: the network has reached its cap of %(cap)d.", cap=cap),
             )
         )
-    if application.advice is None:
-        criteria.append(Criterion("daily_board_advice", False, _("The daily board has not given its advice yet.")))
+    if facts["advice"] is None:
+        criteria.append(Criterion("daily_board_advice", None, _("The daily board has not given its advice yet.")))
     else:
-        positive = application.advice == Advice.POSITIVE
+        positive = facts["advice"] == Advice.POSITIVE
+        text = facts["advice_text"]
         criteria.append(
             Criterion(
                 "daily_board_advice",
                 positive,
                 (
-                    _("Positive advice of the daily board: %(text)s", text=application.advice_text)
+                    _("Positive advice of the daily board: %(text)s", text=text)
                     if positive
-                    else _("Negative advice of the daily board: %(text)s", text=application.advice_text)
+                    else _("Negative advice of the daily board: %(text)s", text=text)
                 ),
             )
         )
-    return Assessment(all(c.passed for c in criteria), criteria)
+    return Assessment(not any(c.passed is False for c in criteria), criteria, assessed_on)
 
 
 def _number(value: int) -> str:
@@ -285,19 +325,27 @@ def application_json(application: Application, network: Optional[Network] = None
 # -- the effects of a decision ------------------------------------------------------------------
 
 
-def apply_decision(actor, application: Application, adopted: bool, poll, decided_on: dt.date) -> None:
-    """Make an admission take effect (membership, then the naming rule), or record the rejection."""
+def apply_decision(actor, application: Application, adopted: bool, poll, decided_on: dt.date) -> dict:
+    """Make an admission take effect (membership, then the naming rule), or record the rejection; return the effects.
+
+    The effects are `{"admitted": [{"city_id", "from"}], "renamed": {"from", "to", "valid_from"} | None}`.
+    """
     application.decided_on = decided_on
     if not adopted:
         application.status = ApplicationStatus.REJECTED
         db.session.flush()
         audit.record("application.rejected", application, actor, poll_id=poll.id)
-        return
+        return {"admitted": [], "renamed": None}
     application.status = ApplicationStatus.ADMITTED
     joined_on = application.effective_on or decided_on
     members.add_membership(actor, application.city, joined_on, application=application)
     audit.record("application.admitted", application, actor, poll_id=poll.id, effective_on=joined_on)
-    apply_naming_rule(actor, poll, joined_on)
+    name = apply_naming_rule(actor, poll, joined_on)
+    renamed = None
+    if name is not None:
+        before = members.name_on(members.get_network(), name.valid_from - dt.timedelta(days=1))
+        renamed = {"from": before, "to": name.name, "valid_from": name.valid_from.isoformat()}
+    return {"admitted": [{"city_id": application.city_id, "from": joined_on.isoformat()}], "renamed": renamed}
 
 
 def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:

@@ -11,9 +11,11 @@ from governance.api import (  # noqa: E402, F401
     charts,
     cities,
     common,
+    decisions,
     meetings,
     network,
     openapi,
     polls,
     records,
+    room,
 )

@@ -9,12 +9,11 @@ from typing import Any, Optional
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from governance import clock
+from governance import clock, input_guard
 from governance.accounts.auth import api_user
 from governance.accounts.models import Role, User
 from governance.api import bp
 from governance.errors import DomainError, ValidationFailed
-from governance.extensions import db
 
 
 def error_response(status: int, code: str, message: str, fields: Optional[dict] = None):
@@ -31,12 +30,6 @@ class ApiError(DomainError):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message, code=code)
         self.status = status
-
-
-@bp.errorhandler(DomainError)
-def handle_domain_error(error: DomainError):
-    db.session.rollback()
-    return error_response(error.status, error.code, error.message, error.fields)
 
 
 @bp.before_request
@@ -84,6 +77,7 @@ def json_body() -> dict[str, Any]:
         raise ApiError(400, "bad_request", _("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
+    input_guard.check_json(data)  # broken Unicode, NUL, ids past the columns: 422 naming the field
     return data
 
 
@@ -138,6 +132,9 @@ class Fields:
         parsed = parse_iso_date(value)
         if parsed is None:
             self.fail(field, _("Must be a date as YYYY-MM-DD."))
+        elif input_guard.date_problem(parsed):
+            self.fail(field, input_guard.date_problem(parsed))
+            return None
         return parsed
 
     def boolean(self, field: str, *, default: bool = False) -> bool:
@@ -177,6 +174,8 @@ def date_arg(name: str = "on") -> dt.date:
     parsed = parse_iso_date(raw)
     if parsed is None:
         raise ValidationFailed.on(name, _("'%(value)s' is not a date as YYYY-MM-DD.", value=raw[:40]))
+    if input_guard.date_problem(parsed):
+        raise ValidationFailed.on(name, input_guard.date_problem(parsed))
     return parsed
 
 

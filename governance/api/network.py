@@ -21,6 +21,7 @@ def network_json(day: dt.date) -> dict:
         "cap": network.cap,
         "seats_left": seats_left(network),
         "min_population": network.min_population,
+        "max_proxies_per_holder": network.max_proxies_per_holder,
         "naming_rule": {"at_members": network.rename_at_members, "name": network.rename_to},
         "names": [
             {

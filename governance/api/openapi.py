@@ -20,6 +20,7 @@ def error_responses(*statuses: int) -> dict:
         409: "Conflicts with the current state",
         413: "Body over 1 MiB",
         422: "A field is missing or invalid",
+        429: "Too many failed logins for this account or address; Retry-After says when to try again",
     }
     return {
         str(s): {"description": text[s], "content": {"application/json": {"schema": ref("Error")}}} for s in statuses
@@ -74,6 +75,8 @@ SCHEMAS = {
                             "already_voted",
                             "poll_not_open",
                             "cap_reached",
+                            "quorum_not_present",
+                            "proxy_conflict",
                             "invalid_state",
                             "too_large",
                             "invalid",
@@ -184,8 +187,11 @@ SCHEMAS = {
             "assessment": {
                 "type": "object",
                 "required": ["eligible", "criteria"],
+                "description": "Eligible when no criterion failed. Until the decision: as the application stands "
+                "now; once decided: as it stood when its poll opened, on assessed_on.",
                 "properties": {
                     "eligible": {"type": "boolean"},
+                    "assessed_on": DATE,
                     "criteria": {
                         "type": "array",
                         "items": {
@@ -193,7 +199,10 @@ SCHEMAS = {
                             "required": ["code", "passed", "detail"],
                             "properties": {
                                 "code": {"type": "string"},
-                                "passed": {"type": "boolean"},
+                                "passed": {
+                                    "type": ["boolean", "null"],
+                                    "description": "null while the criterion is still to be assessed (pending)",
+                                },
                                 "detail": {"type": "string"},
                             },
                         },
@@ -224,9 +233,69 @@ SCHEMAS = {
                         "city_id": INT,
                         "choice": {"type": "string", "enum": ["yes", "no", "abstain"]},
                         "receipt": {"type": "string"},
+                        "cast": {"type": "string", "enum": ["online", "proxy", "in_room"]},
+                        "entered_by": {"type": "integer", "description": "Who entered a hand raised in the room"},
                     },
                 },
             },
+            "not_voted": {"type": "array", "items": INT, "description": "Eligible cities that did not vote"},
+            "effects": ref("Effects"),
+        },
+    },
+    "Effects": {
+        "type": "object",
+        "required": ["admitted", "renamed"],
+        "properties": {
+            "admitted": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["city_id", "from"],
+                    "properties": {"city_id": INT, "from": DATE},
+                },
+            },
+            "renamed": {
+                "type": ["object", "null"],
+                "required": ["from", "to", "valid_from"],
+                "properties": {"from": {"type": "string"}, "to": {"type": "string"}, "valid_from": DATE},
+            },
+        },
+    },
+    "CityPresence": {
+        "type": "object",
+        "required": ["city_id", "present", "represented_by"],
+        "properties": {
+            "city_id": INT,
+            "name": {"type": "string"},
+            "present": {"type": "boolean"},
+            "represented_by": {"type": ["integer", "null"], "description": "The city holding its proxy"},
+            "holds": {"type": "array", "items": INT, "description": "The cities whose proxy it holds"},
+        },
+    },
+    "Presence": {
+        "type": "object",
+        "required": ["members", "present", "represented", "quorum_present", "cities"],
+        "properties": {
+            "members": INT,
+            "present": INT,
+            "represented": {"type": "integer", "description": "Absent cities whose proxy a present city holds"},
+            "needed": {"type": "integer", "description": "Present or represented needed for a quorum"},
+            "quorum_present": {"type": "boolean"},
+            "cities": {"type": "array", "items": ref("CityPresence")},
+        },
+    },
+    "Proxy": {
+        "type": "object",
+        "required": ["id", "from_city_id", "to_city_id", "revoked"],
+        "properties": {
+            "id": INT,
+            "meeting_id": INT,
+            "from_city_id": INT,
+            "to_city_id": INT,
+            "revoked": {"type": "boolean"},
+            "mandate_sha256": {"type": ["string", "null"]},
+            "created_at": {"type": "string"},
+            "revoked_at": {"type": ["string", "null"]},
         },
     },
     "SignedRecord": {
@@ -307,6 +376,8 @@ SCHEMAS = {
             "secret": {"type": "boolean"},
             "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
             "application_id": {"type": ["integer", "null"]},
+            "meeting_id": {"type": ["integer", "null"]},
+            "previous_poll_id": {"type": ["integer", "null"]},
             "eligible_count": INT,
             "cast_count": INT,
             "result": ref("Result"),
@@ -366,8 +437,18 @@ def build_document() -> dict:
             "post": op(
                 "Exchange email and password for an API token",
                 {
-                    **ok(200, {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}),
-                    **error_responses(400, 401, 413),
+                    **ok(
+                        200,
+                        {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {
+                                "token": {"type": "string"},
+                                "expires_at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    ),
+                    **error_responses(400, 401, 413, 429),
                 },
                 request=body(
                     {
@@ -536,6 +617,8 @@ def build_document() -> dict:
                             "description": {"type": "string"},
                             "secret": {"type": "boolean"},
                             "majority": {"type": "string", "enum": ["simple", "absolute", "two_thirds"]},
+                            "meeting_id": {"type": "integer", "description": "The meeting the poll belongs to"},
+                            "previous_poll_id": {"type": "integer", "description": "The poll this re-vote follows"},
                         },
                     }
                 ),
@@ -550,14 +633,16 @@ def build_document() -> dict:
         },
         "/polls/{id}/open": {
             "post": op(
-                "Open the poll, freezing the eligible cities (chair)",
+                "Open the poll, freezing the eligible cities and, for a meeting, presence and proxies (chair); "
+                "409 quorum_not_present",
                 {**ok(200, ref("Poll")), **error_responses(401, 403, 404, 409)},
                 params=[path_id("id")],
             )
         },
         "/polls/{id}/votes": {
             "post": op(
-                "Cast the vote of your city (board member)",
+                "Cast the vote of your city, of a city whose proxy you hold (on_behalf_of), "
+                "or record a hand in the room (in_room, chair or secretariat)",
                 {
                     **ok(
                         201,
@@ -571,7 +656,12 @@ def build_document() -> dict:
                     {
                         "type": "object",
                         "required": ["choice"],
-                        "properties": {"choice": {"type": "string", "enum": ["yes", "no", "abstain"]}},
+                        "properties": {
+                            "choice": {"type": "string", "enum": ["yes", "no", "abstain"]},
+                            "on_behalf_of": {"type": "integer", "description": "The city whose proxy you hold"},
+                            "city_id": {"type": "integer", "description": "With in_room: the city whose hand it is"},
+                            "in_room": {"type": "boolean"},
+                        },
                     }
                 ),
             )
@@ -724,6 +814,80 @@ def build_document() -> dict:
                 params=[path_id("id")],
             )
         },
+        "/meetings/{id}/presence": {
+            "get": op(
+                "Who is present or represented, and whether that makes a quorum",
+                {**ok(200, ref("Presence")), **error_responses(401, 404)},
+                params=[path_id("id")],
+            )
+        },
+        "/meetings/{id}/presence/{city_id}": {
+            "get": op(
+                "One member city's presence",
+                {**ok(200, ref("CityPresence")), **error_responses(401, 404, 422)},
+                params=[path_id("id"), path_id("city_id")],
+            ),
+            "put": op(
+                "Mark a member city present or absent (chair or secretariat)",
+                {**ok(200, ref("CityPresence")), **error_responses(400, 401, 403, 404, 413, 422)},
+                params=[path_id("id"), path_id("city_id")],
+                request=body(
+                    {"type": "object", "required": ["present"], "properties": {"present": {"type": "boolean"}}}
+                ),
+            ),
+        },
+        "/meetings/{id}/proxies": {
+            "get": op(
+                "The meeting's proxies (volmachten), revoked ones included",
+                {
+                    **ok(200, {"type": "object", "properties": {"items": {"type": "array", "items": ref("Proxy")}}}),
+                    **error_responses(401, 404),
+                },
+                params=[path_id("id")],
+            ),
+            "post": op(
+                "Record a proxy: to_city_id's board member casts from_city_id's vote (secretariat); 409 proxy_conflict",
+                {**ok(201, ref("Proxy"), "Recorded"), **error_responses(400, 401, 403, 404, 409, 413, 422)},
+                params=[path_id("id")],
+                request={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["from_city_id", "to_city_id"],
+                                "properties": {"from_city_id": INT, "to_city_id": INT},
+                            }
+                        },
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["from_city_id", "to_city_id"],
+                                "properties": {
+                                    "from_city_id": INT,
+                                    "to_city_id": INT,
+                                    "mandate": {"type": "string", "format": "binary", "description": "Signed PDF"},
+                                },
+                            }
+                        },
+                    },
+                },
+            ),
+        },
+        "/meetings/{id}/proxies/{pid}": {
+            "delete": op(
+                "Revoke a proxy; kept in the history, and an open poll keeps what it froze (secretariat)",
+                {"204": {"description": "Revoked"}, **error_responses(401, 403, 404, 409)},
+                params=[path_id("id"), path_id("pid")],
+            )
+        },
+        "/meetings/{id}/proxies/{pid}/mandate.pdf": {
+            "get": op(
+                "The signed mandate of a proxy (secretariat, chair)",
+                {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **error_responses(401, 403, 404)},
+                params=[path_id("id"), path_id("pid")],
+            )
+        },
         "/charts/membership": {
             "get": op("Members over time, the cap and each rename", CHART_RESPONSES, params=CHART_PARAMS)
         },
@@ -737,6 +901,9 @@ def build_document() -> dict:
         },
         "/openapi.json": {"get": op("This document", {"200": {"description": "OpenAPI 3.1"}}, public=True)},
     }
+    from governance.api.decisions import openapi_paths as meeting_room_paths
+
+    paths.update(meeting_room_paths())
     return {
         "openapi": "3.1.0",
         "info": {

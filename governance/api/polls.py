@@ -24,6 +24,7 @@ def create_poll(actor):
         secret=data.get("secret"),
         majority=data.get("majority"),
         previous_poll_id=data.get("previous_poll_id"),
+        meeting_id=data.get("meeting_id"),
     )
     db.session.commit()
     return voting.poll_json(poll), 201
@@ -56,7 +57,14 @@ def open_poll(actor, poll_id):
 @requires()
 def cast_vote(user, poll_id):
     data = json_body()
-    receipt = voting.cast_vote(user, poll_id, data.get("choice"))
+    receipt = voting.cast_vote(
+        user,
+        poll_id,
+        data.get("choice"),
+        on_behalf_of=data.get("on_behalf_of"),
+        city_id=data.get("city_id"),
+        in_room=data.get("in_room", False),
+    )
     db.session.commit()
     return {"receipt": receipt, "poll_id": poll_id}, 201
 

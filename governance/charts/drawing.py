@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from governance.charts.data import (
@@ -32,6 +33,8 @@ from governance.charts.texts import ChartTexts
 # selectable and readable by screen readers.
 matplotlib.rcParams["svg.hashsalt"] = "governance-charts"
 matplotlib.rcParams["svg.fonttype"] = "none"
+# Names are drawn as written: a city or motion called "Mathstad $}$" is text, not maths markup to parse.
+PLAIN_TEXT = {"text.parse_math": False, "text.usetex": False}
 
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 BLACK = "#000000"
@@ -81,6 +84,9 @@ def _label_width_in(labels, fontsize: float) -> float:
 
 
 def _save(figure: Figure, fmt: str, dpi: int) -> bytes:
+    for text in figure.findobj(Text):  # also the texts made before the context, e.g. by a legend's defaults
+        text.set_parse_math(False)
+        text.set_usetex(False)
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     # A lighter PNG compression: a third of the encoding time for files about a tenth larger.
@@ -140,7 +146,7 @@ def draw(chart: str, data, texts: ChartTexts, fmt: str = "svg", dpi: int = 100) 
         "population-history": draw_population_history,
         "poll": draw_poll,
     }[chart]
-    with _draw_lock:
+    with _draw_lock, matplotlib.rc_context(PLAIN_TEXT):
         if data.is_empty:
             return _empty(texts, fmt, dpi)
         return drawer(data, texts, fmt, dpi)

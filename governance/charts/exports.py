@@ -1,19 +1,15 @@
-"""The member list as on a date, as CSV (for scripts) and XLSX (for people), with population and dates."""
+"""The member list as on a date, as CSV and XLSX for people (governance.exports), with population and dates."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Optional
 
 from flask_babel import gettext as _
 
-from governance.charts.serve import csv_bytes
+from governance import exports
 from governance.members import services as members
 
-CSV_HEADER = ("name", "cbs_code", "province", "population", "population_date", "joined_on", "left_on")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheets run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 
 
 @dataclass(frozen=True)
@@ -47,21 +43,13 @@ def member_rows(day: dt.date) -> list[MemberRow]:
     return rows
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def members_csv(day: dt.date, locale: str) -> bytes:
+    """The member list for Excel: the page's headers, semicolons, dd-mm-jjjj dates (see governance.exports)."""
+    return exports.page_csv(xlsx_headers(), _cells(member_rows(day)), locale)
 
 
-def members_csv(day: dt.date) -> bytes:
-    def cell(value):
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str):
-            return _safe_text(value)
-        return value
-
-    return csv_bytes(CSV_HEADER, [tuple(cell(getattr(r, c)) for c in CSV_HEADER) for r in member_rows(day)])
+def _cells(rows: list[MemberRow]) -> list[tuple]:
+    return [(r.name, r.cbs_code, r.province, r.population, r.population_date, r.joined_on, r.left_on) for r in rows]
 
 
 def xlsx_headers() -> tuple[str, ...]:
@@ -78,34 +66,12 @@ def xlsx_headers() -> tuple[str, ...]:
 
 def members_xlsx(day: dt.date, network_name: str) -> bytes:
     """A workbook with one sheet: a header row, then one row per member; dates as dates."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    rows = member_rows(day)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Members")[:31]
-    sheet.append(list(xlsx_headers()))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        # openpyxl writes str values as text, never as formulas, unless they start with "=".
-        sheet.append(
-            [_safe_text(r.name), r.cbs_code, r.province, r.population, r.population_date, r.joined_on, r.left_on]
-        )
-    sheet.freeze_panes = "A2"
-    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=7):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
-        for cell in row:
-            cell.number_format = "#,##0"
-    widths = (28, 10, 16, 13, 14, 14, 14)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    workbook.properties.title = _("Members of the %(name)s on %(date)s", name=network_name, date=day.isoformat())
-    workbook.properties.creator = network_name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx(
+        _("Members"),
+        xlsx_headers(),
+        _cells(member_rows(day)),
+        widths=(28, 10, 16, 13, 14, 14, 14),
+        number_formats={3: "#,##0"},
+        title=_("Members of the %(name)s on %(date)s", name=network_name, date=day.isoformat()),
+        creator=network_name,
+    )

@@ -4,16 +4,14 @@ Shared by the chart pages and the JSON API so both give the same bytes and the s
 No request globals: the views pass the query-string values and the language in.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from flask_babel import gettext as _
 
-from governance import clock
+from governance import clock, exports
 from governance.charts import data as chart_data
 from governance.charts.cache import Rendered, chart_cache, data_version, etag_for
 from governance.errors import ValidationFailed
@@ -96,11 +94,8 @@ def cached_data(chart: str, on: dt.date, poll_id: Optional[int] = None, version:
 
 
 def csv_bytes(header: tuple[str, ...], rows: list[tuple]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    """The contract's CSV of a chart (the API's format), formula-safe."""
+    return exports.contract_csv(header, rows)
 
 
 def render(

@@ -10,10 +10,11 @@ from typing import Optional
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext, pgettext
 from flask_babel import gettext as _
 
 from governance.charts import data as chart_data
+from governance.voting.texts import turnout_sentence
 
 
 def current_locale() -> str:
@@ -63,7 +64,7 @@ def choice_label(choice: str) -> str:
 
 
 def outcome_label(outcome: str, reason: str) -> str:
-    outcomes = {"adopted": _("adopted"), "rejected": _("rejected")}
+    outcomes = {"adopted": pgettext("poll outcome", "adopted"), "rejected": pgettext("poll outcome", "rejected")}
     reasons = {
         "quorum_not_met": _("no quorum"),
         "tie": _("tie"),
@@ -206,8 +207,10 @@ def province_texts(d: chart_data.ProvinceData, locale: str) -> ChartTexts:
         texts.description = texts.empty
         return texts
     listed = "; ".join(
-        _(
+        ngettext(
+            "%(province)s %(population)s (%(count)s city)",
             "%(province)s %(population)s (%(count)s cities)",
+            p.cities,
             province=p.province,
             population=n(p.population),
             count=n(p.cities),
@@ -253,9 +256,8 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
         locale=locale,
         title=d.title,
         subtitle=_(
-            "%(cast)s of %(eligible)s cities voted (%(turnout)s) · %(outcome)s",
-            cast=n(d.cast),
-            eligible=n(d.eligible),
+            "%(turnout_sentence)s (%(turnout)s) · %(outcome)s",
+            turnout_sentence=turnout_sentence(d.cast, d.eligible, n),
             turnout=turnout,
             outcome=outcome_label(d.outcome, d.reason),
         ),
@@ -266,13 +268,11 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
     )
     texts.alt = _("Bar chart of the votes for, against and abstaining in a closed poll, with the turnout.")
     texts.description = _(
-        "%(yes)s yes, %(no)s no, %(abstain)s abstain; %(cast)s of %(eligible)s eligible cities voted "
-        "(%(turnout)s). Outcome: %(outcome)s.",
+        "%(yes)s yes, %(no)s no, %(abstain)s abstain; %(turnout_sentence)s (%(turnout)s). Outcome: %(outcome)s.",
         yes=n(d.yes),
         no=n(d.no),
         abstain=n(d.abstain),
-        cast=n(d.cast),
-        eligible=n(d.eligible),
+        turnout_sentence=turnout_sentence(d.cast, d.eligible, n),
         turnout=turnout,
         outcome=outcome_label(d.outcome, d.reason),
     )

@@ -21,7 +21,6 @@ from governance.charts.texts import (
     texts_for,
 )
 from governance.errors import DomainError
-from governance.extensions import db
 
 bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static", static_url_path="/static")
 
@@ -55,15 +54,6 @@ def membership_events(d) -> list[dict]:
 @bp.context_processor
 def chart_helpers():
     return {"chart_link": link, "membership_events": membership_events}
-
-
-@bp.errorhandler(DomainError)
-def domain_error(error: DomainError):
-    """A bad date, format or dpi (422), no such poll (404), a poll still open (409): a sentence, never a 500."""
-    db.session.rollback()
-    if request.endpoint in ("charts.image", "charts.poll_image", "charts.members_export"):
-        return Response(error.message + "\n", status=error.status, mimetype="text/plain")
-    return render_template("errors/error.html", status=error.status, message=error.message), error.status
 
 
 def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[int] = None) -> Response:
@@ -173,6 +163,8 @@ def _table_rows(chart: str, d) -> list[tuple]:
 @role_required(*VIEWERS)
 def image(chart: str, fmt: str):
     options = serve.parse_options(request.args.get("on"), fmt, request.args.get("dpi"))
+    if fmt == "csv":
+        return page_csv_response(chart, options)
     return chart_response(chart, options)
 
 
@@ -180,7 +172,43 @@ def image(chart: str, fmt: str):
 @role_required(*VIEWERS)
 def poll_image(poll_id: int, fmt: str):
     options = serve.parse_options(None, fmt, request.args.get("dpi"))
+    if fmt == "csv":
+        return page_csv_response("poll", options, poll_id)
     return chart_response("poll", options, poll_id)
+
+
+def _page_csv_rows(chart: str, d) -> list[tuple]:
+    """The chart's data for a spreadsheet: real dates and numbers, codes as words of the page's language."""
+    if chart == "membership":
+        return [(p.day, p.members, p.name) for p in d.points]
+    if chart == "population":
+        return [(c.city, c.population, status_label(c.status)) for c in d.cities]
+    if chart == "provinces":
+        return [(p.province, p.population) for p in d.provinces]
+    if chart == "population-history":
+        return [(p.day, p.population) for p in d.points]
+    if chart == "poll":
+        return [(choice_label(choice), votes) for choice, votes in d.rows()]
+    raise ValueError(chart)
+
+
+def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional[int] = None) -> Response:
+    """The CSV behind a chart page, as every download from the pages is (governance.exports), with its ETag."""
+    from governance import exports
+
+    locale = current_locale()
+    etag = serve.etag_for(data_version(), chart, poll_id, options.on.isoformat(), "page-csv", locale)
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        d = serve.cached_data(chart, options.on, poll_id)
+        body = exports.page_csv(texts_for(chart, d, locale).columns, _page_csv_rows(chart, d), locale)
+        response = Response(body, mimetype=exports.CSV_MIMETYPE)
+        response.headers["Content-Disposition"] = exports.attachment(serve.download_name(chart, options, poll_id))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 @bp.route("/members.<any(csv, xlsx):fmt>")
@@ -191,7 +219,7 @@ def members_export(fmt: str):
 
     day = serve.parse_options(request.args.get("on"), None, None).on
     if fmt == "csv":
-        body, mimetype = exports.members_csv(day), "text/csv; charset=utf-8"
+        body, mimetype = exports.members_csv(day, current_locale()), "text/csv; charset=utf-8"
     else:
         body, mimetype = exports.members_xlsx(day, name_on(get_network(), day)), exports.XLSX_MIMETYPE
     response = Response(body, mimetype=mimetype)

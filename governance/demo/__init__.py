@@ -15,6 +15,41 @@ APPLICATION_RECEIVED = dt.date(2017, 9, 15)
 EFFECTIVE = dt.date(2018, 1, 1)
 
 
+# Fictional people: common Dutch first names and surnames, paired so that no real mayor or alderman is meant.
+FIRST_NAMES = (
+    "Anneke Bart Carla Daan Els Frank Gerda Hans Ilse Jeroen Karin Lars Marieke Niels Olga Pieter Renske Sander "
+    "Tineke Ruud Wendy Youssef Sanne Koen Fatima Maarten Nadia Joost Linda Erik Hanneke Thijs Ingrid Mehmet Petra "
+    "Wouter Esther Dirk Mirjam Rob Suzanne"
+).split()
+SURNAMES = [
+    "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos",
+    "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf",
+    "van der Meer", "van der Linden", "Kok", "Jacobs", "de Haan", "Vermeulen", "van den Berg", "van der Heijden",
+    "van der Veen", "van den Broek", "de Bruijn", "de Jong", "Willems", "Koster", "Prins", "Huisman", "Kuipers",
+    "Postma", "Hoekstra", "Wolters", "Verhoeven",
+]  # fmt: skip
+STAFF = {
+    "secretariaat@g32.example": ("Marloes Verbeek", "secretaris"),
+    "voorzitter@g32.example": ("Hendrik Zwart", "voorzitter"),
+    "db@g32.example": ("Annemiek Roelofs", "lid dagelijks bestuur"),
+}
+
+
+def board_member(city_name: str, index: int) -> tuple[str, str]:
+    """The demo board member of the index-th member city (alphabetical): a fictional name and function."""
+    name = f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {SURNAMES[(index * 7 + 3) % len(SURNAMES)]}"
+    return name, "wethouder" if index % 3 == 2 else "burgemeester"
+
+
+def demo_people() -> dict[str, tuple[str, str]]:
+    """Every demo account's email with its person's name and function, as the badges and mail show them."""
+    people = dict(STAFF)
+    members = sorted(row["name"] for row in _rows("g32-2017-members.csv"))
+    for index, city in enumerate(members):
+        people[f"bestuur.{slug(city)}@g32.example"] = board_member(city, index)
+    return people
+
+
 class AlreadySeeded(Exception):
     """The database has cities already; the demo only fills an empty one."""
 
@@ -72,17 +107,16 @@ def load_demo(
         )
         logins.append((email, password, ", ".join(r.value for r in roles) + (f" ({city.name})" if city else "")))
 
-    account("secretariaat@g32.example", "Gerard Hendriksma", [Role.SECRETARIAT], function="secretaris")
-    account("voorzitter@g32.example", "Ferd Crone", [Role.CHAIR], function="voorzitter")
-    account("db@g32.example", "Ina Adema", [Role.DAILY_BOARD], function="lid dagelijks bestuur")
+    people = demo_people()
+    for email, roles in (
+        ("secretariaat@g32.example", [Role.SECRETARIAT]),
+        ("voorzitter@g32.example", [Role.CHAIR]),
+        ("db@g32.example", [Role.DAILY_BOARD]),
+    ):
+        account(email, people[email][0], roles, function=people[email][1])
     for city in sorted(members, key=lambda c: c.name):
-        account(
-            f"bestuur.{slug(city.name)}@g32.example",
-            f"AB-lid {city.name}",
-            [Role.BOARD],
-            city=city,
-            function="burgemeester",
-        )
+        email = f"bestuur.{slug(city.name)}@g32.example"
+        account(email, people[email][0], [Role.BOARD], city=city, function=people[email][1])
     for city in applicants:
         create_application(
             None,

@@ -160,7 +160,7 @@ def _placeholder_budget_pdf() -> bytes:
     return out.getvalue()
 
 
-def seed_network_day(actor=None, with_motion: bool = True) -> Meeting:
+def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls: bool = True) -> Meeting:
     """Add the network day of 30 November 2017 with the letter's programme and the general board's agenda."""
     existing = db.session.scalars(sa.select(Meeting).where(Meeting.date == DAY, Meeting.title == TITLE)).first()
     if existing is not None:
@@ -188,13 +188,16 @@ def seed_network_day(actor=None, with_motion: bool = True) -> Meeting:
     budget = services.add_document(
         actor, meeting, "Begroting 2018", DOCUMENTS_PUBLISHED, _placeholder_budget_pdf(), item_id=board_item.id
     )
-    # The admission votes are the chair's to prepare; the agenda shows each application's poll once it exists.
+    from governance.voting.services import create_poll
+
+    # The admission votes stand prepared as drafts, ready for the chair to open; each agenda point shows the
+    # latest poll on its application, so a re-vote appears there too.
     for application in _open_applications():
+        if with_admission_polls:
+            create_poll(actor, application_id=application.id)
         services.add_agenda_item(actor, meeting, f"Lidmaatschap {application.city.name}", application_id=application.id)
     motion = None
     if with_motion:
-        from governance.voting.services import create_poll
-
         motion = create_poll(
             actor, title="Goedkeuring begroting 2018", description="Het algemeen bestuur keurt de begroting 2018 goed."
         )

@@ -1,7 +1,6 @@
 """Forms for meetings, the programme, registrations, documents and the board's agenda."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,6 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance.form_fields import WholeNumberField
+from governance.input_guard import SafeForm
 from governance.meetings.models import ItemKind
 
 
@@ -32,7 +33,7 @@ def kind_choices():
     return [SelectChoice(kind.value, label) for kind, label in kind_labels().items()]
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(SafeForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the meeting."))])
     place = StringField(
@@ -41,18 +42,18 @@ class MeetingForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(SafeForm):
     start = StringField(_l("Start (HH:MM)"), render_kw={"type": "time", "placeholder": "10:00"})
     end = StringField(_l("End (HH:MM)"), render_kw={"type": "time", "placeholder": "11:00"})
     kind = SelectField(_l("Kind"), choices=kind_choices, default=ItemKind.THEME_SESSION.value)
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     room = StringField(_l("Room"), validators=[Length(max=120)])
-    capacity = StringField(_l("Capacity (empty: no limit)"), render_kw={"inputmode": "numeric"})
+    capacity = WholeNumberField(_l("Capacity (empty: no limit)"))
     speakers = TextAreaField(_l("Speakers"), validators=[Length(max=5000)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(SafeForm):
     attending = RadioField(
         _l("Will you attend?"),
         choices=[SelectChoice("yes", _l("Yes, I will attend")), SelectChoice("no", _l("No, I cannot attend"))],
@@ -76,22 +77,22 @@ class OnBehalfForm(RegistrationForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SafeForm):
     only_unanswered = BooleanField(_l("Only board members who have not answered yet"), default=True)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(SafeForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     item_id = SelectField(_l("Programme item"), coerce=int)
     publish_on = DateField(_l("Publication date"), validators=[InputRequired(_l("Enter the publication date."))])
     file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a PDF file to upload."))])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(SafeForm):
     file = FileField(_l("New version (PDF)"), validators=[FileRequired(_l("Choose a PDF file to upload."))])
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(SafeForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     poll_id = SelectField(_l("Vote"), coerce=int)

@@ -17,6 +17,11 @@ from governance.meetings.models import Invitation, Meeting, PlaceStatus, Registr
 from governance.meetings.services import MOVED_UP_KEY, format_time, network_name_on
 
 
+def one_line(text: str) -> str:
+    """A header value on one line: a title or name with CR or LF never starts a header of its own."""
+    return " ".join((text or "").split())
+
+
 class MailFailed(DomainError):
     """The mail server could not be reached or refused the message."""
 
@@ -28,13 +33,13 @@ def invitation_message(meeting: Meeting, invitation: Invitation, link: str) -> E
     """The invitation email with the programme and the person's own registration link."""
     network = network_name_on(meeting.date)
     message = EmailMessage()
-    message["Subject"] = _(
-        "Invitation: %(title)s on %(date)s", title=meeting.title, date=format_date(meeting.date, "long")
+    message["Subject"] = one_line(
+        _("Invitation: %(title)s on %(date)s", title=meeting.title, date=format_date(meeting.date, "long"))
     )
     message["From"] = formataddr(
-        (_("Secretariat %(network)s", network=network).strip(), current_app.config["MAIL_SENDER"])
+        (one_line(_("Secretariat %(network)s", network=network)), current_app.config["MAIL_SENDER"])
     )
-    message["To"] = formataddr((invitation.name, invitation.email))
+    message["To"] = formataddr((one_line(invitation.name), invitation.email))
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].rpartition("@")[2] or None)
     programme = "\n".join(
         f"  {format_time(item.starts_at)}-{format_time(item.ends_at)}  {item.title}"
@@ -96,11 +101,11 @@ def moved_up_message(place: RegistrationItem) -> EmailMessage:
     meeting = registration.meeting
     network = network_name_on(meeting.date)
     message = EmailMessage()
-    message["Subject"] = _("You have a place: %(title)s", title=item.title)
+    message["Subject"] = one_line(_("You have a place: %(title)s", title=item.title))
     message["From"] = formataddr(
-        (_("Secretariat %(network)s", network=network).strip(), current_app.config["MAIL_SENDER"])
+        (one_line(_("Secretariat %(network)s", network=network)), current_app.config["MAIL_SENDER"])
     )
-    message["To"] = formataddr((registration.name, registration.email))
+    message["To"] = formataddr((one_line(registration.name), registration.email))
     body = "\n\n".join(
         [
             _("Dear %(name)s,", name=registration.name),

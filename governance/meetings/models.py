@@ -224,3 +224,72 @@ class AgendaItem(db.Model):
         """The document the motion approves has a newer version than the one the poll is tied to."""
         version = self.document_version
         return version is not None and version.document.latest is not None and version.document.latest.id != version.id
+
+
+# -- the meeting room: presence, proxies, and what a poll froze of them ---------------------------
+
+
+class MeetingPresence(db.Model):
+    """Whether a member city is present at a meeting; no row means absent."""
+
+    __tablename__ = "meeting_presence"
+
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+    present: so.Mapped[bool] = so.mapped_column(default=True)
+    # True when a board member's vote made the city present, rather than the chair or the secretariat.
+    by_vote: so.Mapped[bool] = so.mapped_column(default=False)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+
+class Proxy(db.Model):
+    """A volmacht: for one meeting, the board member of `to_city` casts the vote of `from_city`."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    from_city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"))
+    to_city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"))
+    # The signed mandate (optional), stored as a PDF under a generated name.
+    mandate_name: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    mandate_sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    mandate_size: so.Mapped[int | None]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # Revoked proxies stay, as history.
+    revoked_at: so.Mapped[dt.datetime | None]
+    revoked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+    from_city: so.Mapped["City"] = so.relationship(foreign_keys=[from_city_id])  # noqa: F821
+    to_city: so.Mapped["City"] = so.relationship(foreign_keys=[to_city_id])  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint("from_city_id <> to_city_id", name="not_to_itself"),
+        # One active proxy per delegating city and meeting, whatever races the service's check.
+        sa.Index(
+            "uq_proxy_active_from",
+            "meeting_id",
+            "from_city_id",
+            unique=True,
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class PollPresence(db.Model):
+    """Presence and proxies as a poll of a meeting froze them when it opened: one row per member city."""
+
+    __tablename__ = "poll_presence"
+
+    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), primary_key=True)
+    city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+    present: so.Mapped[bool]
+    # The proxy this city had given, active when the poll opened: its holder casts the city's vote.
+    proxy_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("proxy.id"))
+    proxy_to_city_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("city.id"))

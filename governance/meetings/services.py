@@ -1,6 +1,5 @@
 """The network day's operations: programme, invitations, registrations, attendance, documents, agenda."""
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -19,7 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from governance import audit, clock
+from governance import audit, clock, exports, links
 from governance.accounts.models import Role, User, UserRole
 from governance.database import lock_for_update
 from governance.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -535,7 +534,7 @@ class LinkRefused(DomainError):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=LINK_SALT)
+    return links.serializer(LINK_SALT)
 
 
 def link_max_age() -> int:
@@ -757,38 +756,17 @@ def export_rows(meeting: Meeting) -> list[list[Any]]:
     return table
 
 
-def _safe_cell(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_csv(meeting: Meeting) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    for row in export_rows(meeting):
-        writer.writerow([_safe_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The registrations for Excel, as every download from the pages is (governance.exports)."""
+    from flask_babel import get_locale
+
+    table = export_rows(meeting)
+    return exports.page_csv(table[0], table[1:], str(get_locale() or "nl"))
 
 
 def export_xlsx(meeting: Meeting) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Registrations")[:31]
-    for row in export_rows(meeting):
-        sheet.append([_safe_cell(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGH", (28, 28, 20, 32, 10, 50, 30, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    table = export_rows(meeting)
+    return exports.xlsx(_("Registrations"), table[0], table[1:], widths=(28, 28, 20, 32, 10, 50, 30, 12))
 
 
 def badge_rows(meeting: Meeting) -> list[Registration]:
@@ -825,14 +803,21 @@ def _check_pdf(data: bytes) -> None:
         raise ValidationFailed.on("file", _("Only PDF files can be uploaded; this file is not a PDF."))
     from pypdf import PdfReader
 
+    from governance.meetings.pdfs import active_content
+
+    problem = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pages = len(PdfReader(io.BytesIO(data)).pages)
+            reader = PdfReader(io.BytesIO(data))
+            pages = len(reader.pages)
+            problem = active_content(data, reader) if pages else None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of error for a damaged file; all mean "unreadable"
         pages = 0
     if pages < 1:
         raise ValidationFailed.on("file", _("This PDF cannot be read; upload a complete, undamaged PDF."))
+    if problem:
+        raise ValidationFailed.on("file", problem)
 
 
 def _store(data: bytes) -> tuple[str, str]:
@@ -1073,6 +1058,11 @@ def add_agenda_item(
         sha256=version.sha256 if version else None,
     )
     return item
+
+
+def can_retie(user) -> bool:
+    """The secretariat, and the chair who finds at the meeting that the document has a newer version."""
+    return user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.CHAIR)
 
 
 def tie_to_latest_version(actor, item: AgendaItem) -> AgendaItem:

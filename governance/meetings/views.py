@@ -1,5 +1,7 @@
 """Pages of the network day: the programme, invitations, registration, attendance, badges, documents, agenda."""
 
+import os
+
 from flask import (
     Blueprint,
     Response,
@@ -61,7 +63,7 @@ def _time_slots(items):
 
 @bp.app_context_processor
 def meeting_helpers():
-    return {"format_time": services.format_time, "kind_labels": services.kind_labels}
+    return {"format_time": services.format_time, "kind_labels": services.kind_labels, "can_retie": services.can_retie}
 
 
 # -- meetings and their programme ---------------------------------------------------------------
@@ -144,7 +146,7 @@ def _item_input(form: ItemForm) -> services.ItemInput:
         kind=form.kind.data,
         title=form.title.data,
         room=form.room.data or "",
-        capacity=(form.capacity.data or "").strip() or None,
+        capacity=form.capacity.data,
         description=form.description.data or "",
         speakers=form.speakers.data or "",
     )
@@ -183,7 +185,7 @@ def item_edit(meeting_id, item_id):
         form.start.data = services.format_time(item.starts_at)
         form.end.data = services.format_time(item.ends_at)
         form.kind.data = item.kind.value
-        form.capacity.data = "" if item.capacity is None else str(item.capacity)
+        form.capacity.data = item.capacity
     if form.validate_on_submit():
         try:
             services.update_item(current_user, item, _item_input(form))
@@ -538,10 +540,15 @@ def document_download(document_id, number):
         version = services.version_for_download(document, number, current_user, services.local_today())
     except NotFound:
         abort(404)
+    path = services.document_path(version)
+    if not os.path.isfile(path):
+        raise NotFound(
+            _("The file of this document is missing on the server; the secretariat can upload the version again.")
+        )
     return send_file(
-        services.document_path(version),
+        path,
         mimetype="application/pdf",
-        as_attachment=False,
+        as_attachment=True,  # a download, never a page of this site
         download_name=f"document-{document.id}-v{version.version}.pdf",
         etag=version.sha256,
         max_age=0,
@@ -602,8 +609,10 @@ def agenda_new(meeting_id):
 
 
 @bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@role_required(Role.SECRETARIAT, Role.CHAIR)
 def agenda_retie(agenda_id):
+    if not services.can_retie(current_user):
+        abort(403)
     item = db.get_or_404(AgendaItem, agenda_id)
     try:
         services.tie_to_latest_version(current_user, item)
@@ -613,6 +622,8 @@ def agenda_retie(agenda_id):
     else:
         db.session.commit()
         flash(_("The motion now approves the latest version."), "success")
+    if request.form.get("back") == "poll" and item.poll_id:
+        return redirect(url_for("voting.poll_detail", poll_id=item.poll_id))
     return redirect(url_for("meetings.meeting_detail", meeting_id=item.meeting_id) + "#agenda")
 
 
@@ -625,3 +636,7 @@ def agenda_delete(agenda_id):
     db.session.commit()
     flash(_("The item has been removed from the agenda."), "success")
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
+
+
+# The meeting room's pages (big screen, decision list) add their routes to this blueprint.
+from governance.meetings import screen_views  # noqa: E402, F401

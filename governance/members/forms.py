@@ -1,10 +1,11 @@
 """Forms for cities and population figures."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from governance.form_fields import WholeNumberField
+from governance.input_guard import SafeForm
 from governance.members.services import PROVINCES
 
 
@@ -13,14 +14,14 @@ def province_choices():
 
 
 class PopulationFieldsMixin:
-    population = IntegerField(_l("Population"), validators=[InputRequired(_l("Enter the number of inhabitants."))])
+    population = WholeNumberField(_l("Population"), validators=[InputRequired(_l("Enter the number of inhabitants."))])
     population_date = DateField(
         _l("Reference date"), validators=[InputRequired(_l("Enter the reference date of the population figure."))]
     )
     population_source = StringField(_l("Source"), default="CBS", validators=[Length(max=120)])
 
 
-class CityForm(FlaskForm, PopulationFieldsMixin):
+class CityForm(SafeForm, PopulationFieldsMixin):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the city's name.")), Length(max=120)])
     cbs_code = StringField(
         _l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))]
@@ -31,7 +32,7 @@ class CityForm(FlaskForm, PopulationFieldsMixin):
     joined_on = DateField(_l("Member since (leave empty when the city is not a member)"), validators=[Optional()])
 
 
-class EditCityForm(FlaskForm):
+class EditCityForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the city's name.")), Length(max=120)])
     cbs_code = StringField(
         _l("CBS municipality code"), validators=[DataRequired(_l("Enter the CBS municipality code."))]
@@ -41,5 +42,5 @@ class EditCityForm(FlaskForm):
     )
 
 
-class PopulationForm(FlaskForm, PopulationFieldsMixin):
+class PopulationForm(SafeForm, PopulationFieldsMixin):
     pass

@@ -26,12 +26,15 @@ class Network(db.Model):
     rename_at_members: so.Mapped[Optional[int]] = so.mapped_column(default=40)
     rename_to: so.Mapped[Optional[str]] = so.mapped_column(sa.String(80), default="G40")
     default_majority: so.Mapped[Majority] = so.mapped_column(enum_column(Majority, "majority"), default=Majority.SIMPLE)
+    # How many other cities' proxies (volmachten) one city may hold at a meeting.
+    max_proxies_per_holder: so.Mapped[int] = so.mapped_column(default=1)
 
     names: so.WriteOnlyMapped["NetworkName"] = so.relationship(back_populates="network")
 
     __table_args__ = (
         sa.CheckConstraint("cap >= 1", name="cap_positive"),
         sa.CheckConstraint("min_population >= 0", name="min_population_not_negative"),
+        sa.CheckConstraint("max_proxies_per_holder >= 0", name="max_proxies_not_negative"),
     )
 
 

@@ -43,6 +43,18 @@ class CityStatus:
     ALL = ("member", "applicant", "former", "none")
 
 
+def can_view_member_list(user) -> bool:
+    """Everyone with an account may read the member list (page and API alike): board members ask who the members are."""
+    return user is not None and user.is_authenticated
+
+
+def can_manage_cities(user) -> bool:
+    """Only the secretariat adds and edits cities and their figures."""
+    from governance.accounts.models import Role
+
+    return user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT)
+
+
 # -- the network -------------------------------------------------------------------
 
 
@@ -66,6 +78,7 @@ def ensure_network() -> tuple[Network, bool]:
         rename_at_members=config["NETWORK_RENAME_AT"],
         rename_to=config["NETWORK_RENAME_TO"],
         default_majority=Majority.SIMPLE,
+        max_proxies_per_holder=int(config.get("NETWORK_MAX_PROXIES_PER_HOLDER", 1)),
     )
     db.session.add(network)
     db.session.flush()
@@ -204,12 +217,23 @@ def total_population_on(day: dt.date) -> int:
 
 def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> str:
     """member, applicant, former or none, as on the day (applications: the city's, when already loaded)."""
-    from governance.admissions.models import Application, ApplicationStatus
+    from governance.admissions.models import Application
 
-    if city.membership_on(day) is not None:
-        return CityStatus.MEMBER
     if applications is None:
         applications = db.session.scalars(sa.select(Application).where(Application.city_id == city.id)).all()
+    return status_from(city.memberships, applications, day)
+
+
+def _covers(period, day: dt.date) -> bool:
+    return (period.joined_on is None or period.joined_on <= day) and (period.left_on is None or day < period.left_on)
+
+
+def status_from(memberships, applications, day: dt.date) -> str:
+    """The status rule on plain rows (memberships: joined_on, left_on; applications: status and their dates)."""
+    from governance.admissions.models import ApplicationStatus
+
+    if any(_covers(m, day) for m in memberships):
+        return CityStatus.MEMBER
     for application in applications:
         if application.received_on > day:
             continue
@@ -229,9 +253,103 @@ def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> 
         ):
             continue
         return CityStatus.APPLICANT
-    if any(m.left_on is not None and m.left_on <= day for m in city.memberships):
+    if any(m.left_on is not None and m.left_on <= day for m in memberships):
         return CityStatus.FORMER
     return CityStatus.NONE
+
+
+@dataclass(slots=True)
+class MemberListRow:
+    """One line of the member list, from plain rows (no ORM objects): quick at hundreds of cities."""
+
+    city_id: int
+    name: str
+    cbs_code: str
+    province: str
+    status: str
+    population: Optional[int]
+    reference_date: Optional[dt.date]
+    member_since: Optional[dt.date]  # the period covering the day (None with is_founding: before the records)
+    is_founding: bool
+    member_from: Optional[dt.date]  # an admitted applicant's membership still to start
+    member_until: Optional[dt.date]  # a former member's last period's end
+
+
+def member_list_rows(status: Optional[str], day: dt.date) -> list[MemberListRow]:
+    """The cities with their status, latest population figure and membership dates on the day, by name.
+
+    Four plain queries and one pass in Python: the member list of hundreds of cities loads no ORM objects
+    and asks nothing per row.
+    """
+    from governance.admissions.models import Application
+
+    periods: dict[int, list] = {}
+    for period in db.session.execute(
+        sa.select(Membership.city_id, Membership.joined_on, Membership.left_on).order_by(Membership.id)
+    ):
+        periods.setdefault(period.city_id, []).append(period)
+    applications: dict[int, list] = {}
+    for application in db.session.execute(
+        sa.select(
+            Application.city_id,
+            Application.status,
+            Application.received_on,
+            Application.decided_on,
+            Application.effective_on,
+        )
+    ):
+        applications.setdefault(application.city_id, []).append(application)
+    # Each city's latest figure on the day, picked here: one scan of the figures, no window function to sort.
+    figures: dict[int, tuple] = {}
+    for city_id, reference_date, figure_id, population in db.session.execute(
+        sa.select(
+            PopulationFigure.city_id, PopulationFigure.reference_date, PopulationFigure.id, PopulationFigure.population
+        ).where(PopulationFigure.reference_date <= day)
+    ):
+        known = figures.get(city_id)
+        if known is None or (reference_date, figure_id) > (known[0], known[1]):
+            figures[city_id] = (reference_date, figure_id, population)
+    rows = []
+    no_periods: list = []
+    for city_id, name, cbs_code, province in db.session.execute(
+        sa.select(City.id, City.name, City.cbs_code, City.province)
+    ):
+        city_periods = periods.get(city_id, no_periods)
+        current = None
+        member_from = member_until = None
+        for period in city_periods:
+            joined_on, left_on = period.joined_on, period.left_on
+            if (joined_on is None or joined_on <= day) and (left_on is None or day < left_on):
+                current = period
+            elif joined_on is not None and joined_on > day:
+                member_from = joined_on if member_from is None else min(member_from, joined_on)
+            elif left_on is not None and left_on <= day:
+                member_until = left_on if member_until is None else max(member_until, left_on)
+        if current is not None:
+            city_status = CityStatus.MEMBER
+            member_from = member_until = None
+        else:
+            city_status = status_from(city_periods, applications.get(city_id, no_periods), day)
+        if status and city_status != status:
+            continue
+        figure = figures.get(city_id)
+        rows.append(
+            MemberListRow(
+                city_id,
+                name,
+                cbs_code,
+                province,
+                city_status,
+                figure[2] if figure else None,
+                figure[0] if figure else None,
+                current.joined_on if current is not None else None,
+                current is not None and current.joined_on is None,
+                member_from,
+                member_until,
+            )
+        )
+    rows.sort(key=lambda row: name_sort_key(row.name))
+    return rows
 
 
 def sort_key(city: City) -> str:
@@ -456,9 +574,7 @@ def find_city(name_or_code: str) -> Optional[City]:
     ).first()
 
 
-def cities_with_status(
-    status: Optional[str], day: dt.date, with_populations: bool = True
-) -> list[tuple[City, str]]:
+def cities_with_status(status: Optional[str], day: dt.date, with_populations: bool = True) -> list[tuple[City, str]]:
     """Every city with its status on the day, optionally only those with the given status.
 
     with_populations=False leaves each city's population history unloaded, for callers that ask
@@ -477,3 +593,14 @@ def cities_with_status(
     if status:
         rows = [row for row in rows if row[1] == status]
     return sorted(rows, key=lambda row: sort_key(row[0]))
+
+
+def matches(city: City, query: str) -> bool:
+    """Whether every word of a search finds the city by its name, CBS code or province (case and accents aside)."""
+    haystack = fold(f"{city.name} {city.cbs_code} {city.province}")
+    return all(fold(word) in haystack for word in query.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Sudwest" finds "Súdwest-Fryslân" and "'s-hertogenbosch" its city."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))

@@ -1,14 +1,15 @@
 """Pages for the secretariat: the member list, a city's page, adding and editing cities and populations."""
 
 import datetime as dt
+from typing import NamedTuple, Optional
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from governance import clock
-from governance.accounts.auth import role_required
+from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.api.common import parse_iso_date
 from governance.errors import DomainError
@@ -33,8 +34,11 @@ def _day_arg() -> tuple[dt.date, str | None]:
 
 
 @bp.route("/cities")
-@role_required(Role.SECRETARIAT)
+@login_required
 def city_list():
+    """The member list: every role may read it (the API's /cities answers them too); the secretariat manages it."""
+    if not members.can_view_member_list(current_user):
+        abort(403)
     day, date_problem = _day_arg()
     status = request.args.get("status", "member")
     if status not in (*members.CityStatus.ALL, "all"):
@@ -43,46 +47,105 @@ def city_list():
     if sort not in SORTS:
         sort = "name"
     descending = request.args.get("dir") == "desc"
-    rows = members.cities_with_status(None if status == "all" else status, day, with_populations=False)
-    figures = members.population_by_city_on(day, {city.id for city, _s in rows})
-    table = [
-        {
-            "city": city,
-            "status": city_status,
-            "figure": figures.get(city.id),
-            "membership": city.membership_on(day) or (city.memberships[-1] if city.memberships else None),
-        }
-        for city, city_status in rows
-    ]
+    rows = members.member_list_rows(None if status == "all" else status, day)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        rows = [row for row in rows if members.matches(row, query)]
     if sort == "province":
-        table.sort(key=lambda r: (r["city"].province, members.sort_key(r["city"])), reverse=descending)
+        rows.sort(key=lambda r: (r.province, members.name_sort_key(r.name)), reverse=descending)
     elif sort == "population":
-        table.sort(key=lambda r: r["figure"].population if r["figure"] else 0, reverse=descending)
+        rows.sort(key=lambda r: r.population or 0, reverse=descending)
     elif descending:
-        table.reverse()
-    total = sum(r["figure"].population for r in table if r["figure"])
-    # Each label and date is formatted once, not once per row: a list of hundreds of cities stays quick.
-    from governance.main import city_status_label
-
-    status_labels = {value: city_status_label(value) for value in (*members.CityStatus.ALL, "all")}
-    dates = {r["figure"].reference_date for r in table if r["figure"]}
-    dates |= {r["membership"].joined_on for r in table if r["membership"] and r["membership"].joined_on}
-    long_dates = {day_: format_date(day_, "long") for day_ in dates}
+        rows.reverse()
+    counts = {value: 0 for value in members.CityStatus.ALL}
+    for row in rows:
+        counts[row.status] += 1
+    member_rows = [r for r in rows if r.status == members.CityStatus.MEMBER]
+    totalled = member_rows if member_rows else rows
     network = members.get_network()
     return render_template(
         "members/list.html",
-        rows=table,
-        total=total,
+        rows=_displayed_rows(rows, members.can_manage_cities(current_user)),
+        count_text=_count_text(counts),
+        members_counted=bool(member_rows),
+        total=sum(r.population or 0 for r in totalled),
+        total_count=len(totalled),
         day=day,
         status=status,
         sort=sort,
         descending=descending,
         date_problem=date_problem,
-        status_labels=status_labels,
-        long_dates=long_dates,
         network_name_on=members.name_on(network, day),
         statuses=members.CityStatus.ALL,
+        can_manage=members.can_manage_cities(current_user),
+        query=query,
     )
+
+
+def _count_text(counts: dict[str, int]) -> str:
+    """'38 member cities, 2 applicants': members counted apart from the other cities listed."""
+    parts = []
+    if counts["member"] or not any(counts.values()):
+        parts.append(ngettext("%(num)d member city", "%(num)d member cities", counts["member"]))
+    if counts["applicant"]:
+        parts.append(ngettext("%(num)d applicant", "%(num)d applicants", counts["applicant"]))
+    if counts["former"]:
+        parts.append(ngettext("%(num)d former member", "%(num)d former members", counts["former"]))
+    if counts["none"]:
+        parts.append(ngettext("%(num)d other city", "%(num)d other cities", counts["none"]))
+    return ", ".join(parts)
+
+
+class ShownRow(NamedTuple):
+    """A member-list row as the page prints it (attributes, which Jinja reads faster than a dict's keys)."""
+
+    name: str
+    url: Optional[str]
+    cbs_code: str
+    province: str
+    population: str
+    reference_date: str
+    status: str
+    since: str
+
+
+def _displayed_rows(rows: list, linked: bool) -> list[ShownRow]:
+    """Each row as the strings the page shows, formatted here once per distinct value, not per row in the template."""
+    from babel.numbers import get_group_symbol
+    from flask_babel import get_locale
+
+    from governance.main import city_status_label
+
+    group = get_group_symbol(get_locale())
+
+    status_labels = {value: city_status_label(value) for value in members.CityStatus.ALL}
+    dates = {d for r in rows for d in (r.reference_date, r.member_since, r.member_from, r.member_until) if d}
+    long_dates = {day_: format_date(day_, "long") for day_ in dates}
+    before_records = _("before 2009")
+    link_base = url_for("members.city_detail", city_id=0)[: -len("0")] if linked else None
+    shown = []
+    for r in rows:
+        if r.status == members.CityStatus.MEMBER:
+            since = before_records if r.is_founding else long_dates.get(r.member_since, "")
+        elif r.member_from:
+            since = _("admitted; member from %(date)s", date=long_dates[r.member_from])
+        elif r.member_until:
+            since = _("member until %(date)s", date=long_dates[r.member_until])
+        else:
+            since = ""
+        shown.append(
+            ShownRow(
+                r.name,
+                f"{link_base}{r.city_id}" if link_base else None,
+                r.cbs_code,
+                r.province,
+                f"{r.population:,}".replace(",", group) if r.population is not None else "—",
+                long_dates[r.reference_date] if r.reference_date else "—",
+                status_labels[r.status],
+                since,
+            )
+        )
+    return shown
 
 
 @bp.route("/cities/new", methods=["GET", "POST"])

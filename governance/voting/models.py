@@ -24,6 +24,14 @@ class PollState(enum.StrEnum):
     CLOSED = "closed"
 
 
+class CastMode(enum.StrEnum):
+    """How a city's vote came in: its own board member online, a proxy holder, or a hand in the room."""
+
+    ONLINE = "online"
+    PROXY = "proxy"
+    IN_ROOM = "in_room"
+
+
 class Choice(enum.StrEnum):
     YES = "yes"
     NO = "no"
@@ -42,6 +50,8 @@ class Poll(db.Model):
     majority: so.Mapped[Majority] = so.mapped_column(enum_column(Majority, "majority"), default=Majority.SIMPLE)
     application_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("application.id"), index=True)
     previous_poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"))
+    # A poll of a meeting opens only with a quorum present and freezes presence and proxies.
+    meeting_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
     created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     opened_at: so.Mapped[Optional[dt.datetime]]
@@ -86,7 +96,9 @@ class PollVoter(db.Model):
 
     poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), primary_key=True)
     city_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("city.id"), primary_key=True)
+    # The board member who cast it (online or as proxy holder), or who entered the hand raised in the room.
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"))
+    cast_mode: so.Mapped[CastMode] = so.mapped_column(enum_column(CastMode, "cast_mode"), default=CastMode.ONLINE)
     voted_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
 

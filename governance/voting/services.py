@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,6 +17,7 @@ from governance.admissions.models import Application, ApplicationStatus
 from governance.database import lock_for_share, lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
+from governance.meetings import room
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
 from governance.models_base import utcnow
@@ -49,7 +50,15 @@ def list_polls(state: Optional[str] = None) -> list[Poll]:
 
 
 def create_poll(
-    actor, *, application_id=None, title=None, description="", secret=None, majority=None, previous_poll_id=None
+    actor,
+    *,
+    application_id=None,
+    title=None,
+    description="",
+    secret=None,
+    majority=None,
+    previous_poll_id=None,
+    meeting_id=None,
 ) -> Poll:
     """A draft poll: an admission vote on an application, or a motion with a title."""
     network = members.get_network()
@@ -97,6 +106,10 @@ def create_poll(
             fail("title", _("Give the motion a title."))
         elif len(title.strip()) > 200:
             fail("title", _("At most %(n)d characters.", n=200))
+    try:
+        meeting_id = room.meeting_for_new_poll(meeting_id, previous)
+    except ValidationFailed as error:
+        errors.update(error.fields)
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
@@ -135,6 +148,7 @@ def create_poll(
             majority=majority_value,
             application_id=application.id,
             previous_poll_id=getattr(previous, "id", None),
+            meeting_id=meeting_id,
             created_by_id=getattr(actor, "id", None),
         )
     else:
@@ -145,6 +159,7 @@ def create_poll(
             secret=bool(secret),
             majority=majority_value,
             previous_poll_id=getattr(previous, "id", None),
+            meeting_id=meeting_id,
             created_by_id=getattr(actor, "id", None),
         )
     db.session.add(poll)
@@ -159,6 +174,7 @@ def create_poll(
         majority=poll.majority,
         application_id=poll.application_id,
         previous_poll_id=poll.previous_poll_id,
+        meeting_id=poll.meeting_id,
     )
     return poll
 
@@ -196,6 +212,7 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
+        admissions.freeze_assessment(application, network)
     from governance.meetings.services import documents_for_poll, lock_documents
 
     points = documents_for_poll(poll)
@@ -206,7 +223,8 @@ def open_poll(actor, poll: Poll) -> Poll:
         raise Conflict(
             _(
                 "The document this motion approves (%(title)s, version %(version)d) has a newer version: "
-                "tie the motion to the latest version before opening the vote.",
+                "the chair or the secretariat first ties the motion to the latest version, with the button "
+                "on this vote's page.",
                 title=stale[0].document_version.document.title,
                 version=stale[0].document_version.version,
             )
@@ -214,6 +232,7 @@ def open_poll(actor, poll: Poll) -> Poll:
     eligible = sorted(members.member_ids_on(today) - ({application.city_id} if application else set()))
     if not eligible:
         raise Conflict(_("There are no member cities to vote."))
+    frozen = room.freeze_for_poll(poll) if poll.meeting_id is not None else None
     db.session.add_all(PollEligibleCity(poll_id=poll.id, city_id=city_id) for city_id in eligible)
     poll.state = PollState.OPEN
     poll.opened_at = utcnow()
@@ -222,7 +241,10 @@ def open_poll(actor, poll: Poll) -> Poll:
     if application is not None:
         application.status = ApplicationStatus.VOTING
     db.session.flush()
-    audit.record("poll.opened", poll, actor, eligible=eligible)
+    if frozen is None:
+        audit.record("poll.opened", poll, actor, eligible=eligible)
+    else:
+        audit.record("poll.opened", poll, actor, eligible=eligible, **room.frozen_json(poll))
     return poll
 
 
@@ -252,7 +274,9 @@ _VOTE_STATEMENTS: dict[str, dict] = {}
 def _vote_statements(dialect: str) -> dict:
     if dialect not in _VOTE_STATEMENTS:
         poll, eligible, voter = Poll.__table__, PollEligibleCity.__table__, PollVoter.__table__
-        poll_state = sa.select(poll.c.state, poll.c.secret).where(poll.c.id == sa.bindparam("poll_id"))
+        poll_state = sa.select(poll.c.state, poll.c.secret, poll.c.meeting_id).where(
+            poll.c.id == sa.bindparam("poll_id")
+        )
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         _VOTE_STATEMENTS[dialect] = {
             "poll": poll_state.with_for_update(read=True) if dialect == "postgresql" else poll_state,
@@ -270,8 +294,8 @@ def _vote_statements(dialect: str) -> dict:
     return _VOTE_STATEMENTS[dialect]
 
 
-def cast_vote(user: User, poll_id: int, choice) -> str:
-    """Record the vote of the user's city; return the receipt. One vote per city, only while open."""
+def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=None, in_room=False) -> str:
+    """Record a city's vote (the user's own, one it holds the proxy of, or a hand in the room); return the receipt."""
     # The hot path of a meeting: prebuilt statements, one per question, the poll row held against the close.
     connection = db.session.connection()
     statements = _vote_statements(connection.dialect.name)
@@ -282,13 +306,13 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
         if poll.state == PollState.DRAFT:
             raise Conflict(_("This poll has not been opened yet."), code="poll_not_open")
         raise Conflict(_("This poll is closed; no more votes are accepted."), code="poll_not_open")
-    if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
-        raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
-    city_id = user.city_id
+    city_id, cast_mode = room.casting(
+        user, poll_id, poll.meeting_id, poll.secret, on_behalf_of=on_behalf_of, city_id=city_id, in_room=in_room
+    )
     standing = connection.execute(statements["standing"], {"poll_id": poll_id, "city_id": city_id}).first()
     if standing is None:
         raise Forbidden(
-            _("%(city)s is not among the cities that vote in this poll.", city=user.city.name if user.city else "?"),
+            _("%(city)s is not among the cities that vote in this poll.", city=room.city_name(city_id)),
             code="not_eligible",
         )
     try:
@@ -300,7 +324,8 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
         raise _already_voted(city_id, standing.user_id)
     # The primary key (poll, city) settles a race between two board members of one city.
     inserted = connection.execute(
-        statements["voter"], {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": utcnow()}
+        statements["voter"],
+        {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": utcnow(), "cast_mode": cast_mode},
     ).first()
     if inserted is None:
         raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
@@ -318,8 +343,10 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
             "mac": ballots.ballot_mac(poll_id, ballot_id, choice_value.value, receipt) if poll.secret else None,
         },
     )
+    if poll.meeting_id is not None:
+        room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
     if poll.secret:
-        audit.record("vote.cast", ("poll", poll_id), user, city_id=city_id)
+        audit.record("vote.cast", ("poll", poll_id), user, city_id=city_id, cast=cast_mode)
     else:
         audit.record(
             "vote.cast",
@@ -329,6 +356,7 @@ def cast_vote(user: User, poll_id: int, choice) -> str:
             choice=choice_value,
             ballot_id=ballot_id,
             receipt=receipt,
+            cast=cast_mode,
         )
     return receipt
 
@@ -420,6 +448,10 @@ def close_poll(actor, poll_id: int) -> Poll:
         counts[row.choice] += 1
     tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
     quorum_met, adopted, reason = decide(tally, poll.majority)
+    # The effects first, so that the frozen result states them (membership, rename).
+    effects = None
+    if poll.application is not None:
+        effects = admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
     votes = None
     if not poll.secret:
         votes = sorted(
@@ -439,7 +471,7 @@ def close_poll(actor, poll_id: int) -> Poll:
         "votes": votes,
         "closed_at": closed_at.isoformat(timespec="seconds"),
     }
-    poll.result_json = audit.canonical(result)
+    poll.result_json = audit.canonical(room.complete_result(poll, result, effects))
     db.session.flush()
     audit.record(
         "poll.closed",
@@ -456,8 +488,6 @@ def close_poll(actor, poll_id: int) -> Poll:
         majority=poll.majority,
         ballots=ballot_digest((r.id, r.choice.value) for r in rows),
     )
-    if poll.application is not None:
-        admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
     # The signed record carries the head as it stands with the close and its effects sealed.
     head = audit.head()
     poll.audit_head_seq, poll.audit_head_hash = head.id, head.entry_hash
@@ -521,6 +551,7 @@ def poll_json(poll: Poll) -> dict:
         "majority": poll.majority.value,
         "application_id": poll.application_id,
         "previous_poll_id": poll.previous_poll_id,
+        "meeting_id": poll.meeting_id,
         "eligible_count": poll.eligible_count,
         "cast_count": cast_count(poll),
         "opened_at": poll.opened_at.isoformat(timespec="seconds") if poll.opened_at else None,
@@ -534,6 +565,6 @@ def status_label(status: ApplicationStatus) -> str:
         ApplicationStatus.RECEIVED: _("received"),
         ApplicationStatus.VOTING: _("being voted on"),
         ApplicationStatus.ADMITTED: _("admitted"),
-        ApplicationStatus.REJECTED: _("rejected"),
+        ApplicationStatus.REJECTED: pgettext("application status", "rejected"),
         ApplicationStatus.WITHDRAWN: _("withdrawn"),
     }[status]

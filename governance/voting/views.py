@@ -9,9 +9,12 @@ from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.meetings import room_views
+from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
 from governance.voting.models import Choice, PollState
+from governance.voting.texts import turnout_sentence
 
 bp = Blueprint("voting", __name__)
 
@@ -64,6 +67,7 @@ def voting_helpers():
         "reason_sentence": reason_sentence,
         "majority_label": majority_label,
         "result_percentages": percentages,
+        "turnout_sentence": turnout_sentence,
     }
 
 
@@ -79,7 +83,7 @@ def poll_list():
         voted=voted,
         polls=voting.list_polls() if sees_all else [],
         closed=[p for p in voting.list_polls("closed")],
-        form=MotionForm(formdata=None) if sees_all else None,
+        form=room_views.motion_form() if sees_all else None,
     )
 
 
@@ -87,9 +91,10 @@ def poll_list():
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def poll_create():
     application_id = request.form.get("application_id", type=int)
+    meeting_id = request.form.get("meeting_id", type=int) or None
     if application_id:
         try:
-            poll = voting.create_poll(current_user, application_id=application_id)
+            poll = voting.create_poll(current_user, application_id=application_id, meeting_id=meeting_id)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -98,6 +103,7 @@ def poll_create():
         flash(_("The vote has been prepared; the chair opens it at the meeting."), "success")
         return redirect(url_for("voting.poll_detail", poll_id=poll.id))
     form = MotionForm()
+    form.meeting_id.choices = room_views.meeting_choices()
     if form.validate_on_submit():
         try:
             poll = voting.create_poll(
@@ -106,6 +112,7 @@ def poll_create():
                 description=form.description.data or "",
                 secret=form.secret.data,
                 majority=form.majority.data,
+                meeting_id=meeting_id,
             )
         except DomainError as error:
             db.session.rollback()
@@ -132,7 +139,7 @@ def poll_detail(poll_id):
     if not (is_voter or current_user.has_role(Role.SECRETARIAT, Role.CHAIR, Role.BOARD)):
         abort(403)
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
-    receipt = session.pop(f"receipt-{poll.id}", None)
+    receipt = session.get(f"receipt-{poll.id}-{current_user.city_id}")
     turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
     from governance.meetings.services import documents_for_poll
 
@@ -148,6 +155,7 @@ def poll_detail(poll_id):
         choices=list(Choice),
         voter_name=_voter_name(own_vote),
         approves=approves,
+        **room_views.ballot_context(poll),
     )
 
 
@@ -168,16 +176,18 @@ def poll_vote(poll_id):
     if choice not in {c.value for c in Choice}:
         flash(_("Choose for, against or abstain."), "error")
         return redirect(url_for("voting.poll_detail", poll_id=poll.id))
+    on_behalf_of = request.form.get("on_behalf_of", type=int)
+    city = db.session.get(City, on_behalf_of) if on_behalf_of else current_user.city
     if request.form.get("confirmed") != "1":
-        return render_template("voting/confirm.html", poll=poll, choice=choice)
+        return render_template("voting/confirm.html", poll=poll, choice=choice, city=city, on_behalf_of=on_behalf_of)
     try:
-        receipt = voting.cast_vote(current_user, poll.id, choice)
+        receipt = voting.cast_vote(current_user, poll.id, choice, on_behalf_of=on_behalf_of)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("voting.poll_detail", poll_id=poll.id), 303)
     db.session.commit()
-    session[f"receipt-{poll.id}"] = receipt
+    room_views.remember_receipt(poll.id, city.id if city else current_user.city_id, receipt)
     return redirect(url_for("voting.poll_detail", poll_id=poll.id), 303)
 
 
@@ -226,8 +236,10 @@ def poll_turnout(poll_id):
             "cast": turnout.cast_count,
             "eligible": len(turnout.eligible),
             "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
-            "text": _(
-                "%(cast)d of %(eligible)d cities have voted", cast=turnout.cast_count, eligible=len(turnout.eligible)
-            ),
+            "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
         }
     )
+
+
+# The signed record as a PDF adds its page to this blueprint.
+from governance.voting import record_views  # noqa: E402, F401

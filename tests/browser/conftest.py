@@ -106,11 +106,14 @@ def live_server(app):
 # that starts its own (overriding `browser`) must find none left running by an earlier module.
 @pytest.fixture(scope="module")
 def _playwright():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="Playwright is not installed (pip install -e '.[test]')")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
+    )
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) "
-                    "to run the browser tests; `playwright install` is not used")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) "
+            "to run the browser tests; `playwright install` is not used"
+        )
     manager = sync_api.sync_playwright().start()
     yield manager
     manager.stop()
@@ -157,8 +160,12 @@ def new_context(browser, live_server, browser_errors):
     contexts = []
 
     def make(*, axe: bool = False, viewport=None, bypass_csp: bool = False, **options):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport or {"width": 1280, "height": 900},
-                                      bypass_csp=bypass_csp, **options)
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1280, "height": 900},
+            bypass_csp=bypass_csp,
+            **options,
+        )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.on("console", lambda message: browser_errors.note_console(message))
         context.on("weberror", lambda error: browser_errors.append(f"page error: {error.error}"))
@@ -224,9 +231,20 @@ def axe_script() -> Path:
             pytest.skip("npm is not available, so axe-core cannot be installed for the accessibility checks")
         AXE_DIR.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-             f"axe-core@{AXE_VERSION}"],
-            check=False, capture_output=True, text=True, timeout=300,
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_DIR),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0 or not script.exists():
             pytest.fail(f"npm install axe-core@{AXE_VERSION} failed:\n{result.stdout}\n{result.stderr}")
@@ -253,7 +271,8 @@ def axe_violations(page, tags=WCAG_21_AA) -> list[dict]:
 def assert_accessible(page, what: str) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe-core found WCAG 2.1 AA violations on {what} ({page.url}):\n" + json.dumps(
-        violations, indent=2, ensure_ascii=False)
+        violations, indent=2, ensure_ascii=False
+    )
 
 
 @pytest.fixture
