@@ -280,7 +280,9 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
             if held
             else _("The network's rules allow no proxies.")
         )
-    proxy = Proxy(meeting_id=meeting.id, from_city_id=giver.id, to_city_id=holder.id, created_by_id=actor.id)
+    proxy = Proxy(
+        meeting_id=meeting.id, from_city_id=giver.id, to_city_id=holder.id, created_by_id=getattr(actor, "id", None)
+    )
     if mandate is not None:
         from governance.meetings.services import _store
 
