@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -34,3 +34,20 @@ class UserForm(FlaskForm):
     )
     city_id = SelectField(_l("City (for a board member)"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password."))])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+    )
+    repeat_password = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password once more.")),
+            EqualTo("new_password", _l("The two new passwords differ.")),
+        ],
+    )
