@@ -38,6 +38,8 @@ DEFAULTS = {
     "HSTS_SECONDS": 365 * 24 * 3600,
     # API tokens expire this many days after they are issued.
     "API_TOKEN_DAYS": 30,
+    # A token's "last used" is written at most this often (seconds), in one batch per process.
+    "API_TOKEN_USE_SECONDS": 60,
     # Request bodies: uploads may be large, JSON may not.
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     "API_MAX_JSON_BYTES": 1024 * 1024,

@@ -20,7 +20,6 @@ from governance.meetings.models import (
     PlaceStatus,
     Registration,
 )
-from governance.meetings.services import local_today
 
 
 def free_port() -> int:
@@ -59,12 +58,22 @@ def smtp():
     controller.stop()
 
 
+# The weeks before the network day of 30 November 2017: its registration links end with that day.
+BEFORE_THE_DAY = "2017-11-20T10:00:00+01:00"
+
+
+def local_today() -> dt.date:
+    """Today on the app's fixed clock."""
+    return dt.date(2017, 11, 20)
+
+
 @pytest.fixture
 def app_config(request):
     # Point the app's mail settings at the local SMTP server when the test uses one.
+    config = {"CLOCK_NOW": BEFORE_THE_DAY}
     if "smtp" in request.fixturenames:
-        return {"MAIL_PORT": request.getfixturevalue("smtp")[0]}
-    return {}
+        config["MAIL_PORT"] = request.getfixturevalue("smtp")[0]
+    return config
 
 
 def pdf_bytes(text="Begroting 2018") -> bytes:

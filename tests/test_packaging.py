@@ -84,6 +84,8 @@ def test_the_wheel_carries_the_package_data(installed):
         "governance/migrations/versions/0001_foundation.py",
         "governance/demo/g32-2017-members.csv",
         "governance/charts/static/charts.css",
+        "governance/accounts/common-passwords.txt.gz",
+        "governance/accounts/common-passwords.LICENSE",
     ):
         assert expected in names
 

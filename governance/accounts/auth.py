@@ -12,7 +12,9 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from governance import clock
 from governance.accounts.models import ApiToken, Role, User
+from governance.accounts.token_use import init_token_use, note_use
 from governance.extensions import db, login_manager, sqlite_deferred
 
 
@@ -30,6 +32,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    init_token_use(app)
 
     @login_manager.user_loader
     def load_user(session_id: str) -> Optional[User]:
@@ -44,19 +47,34 @@ def init_login(app: Flask) -> None:
 
 
 def user_for_token(token: str) -> Optional[User]:
-    """The active user a bearer token belongs to, or None for an unknown or revoked token."""
+    """The active user a bearer token belongs to, or None for an unknown, revoked or expired token.
+
+    One query on the vote's hot path: the expiry is a condition of it, and the token's last use
+    comes back with the user so that noting this use costs no statement of its own.
+    """
     if not token:
         return None
-    return (
+    now = clock.now()
+    row = (
         db.session.execute(
-            sa.select(User)
+            sa.select(User, ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+            .where(
+                ApiToken.token_hash == hash_token(token),
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > now,
+                User.active.is_(True),
+            )
             .options(so.joinedload(User.role_rows))
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
+    if row is None:
+        return None
+    user, token_id, last_used_at = row
+    note_use(token_id, last_used_at, now)
+    return user
 
 
 def api_user() -> Optional[User]:

@@ -66,3 +66,20 @@ class BoardMemberForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)])
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
     email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
+
+
+class PasswordChangeForm(SafeForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+    )
+    repeat_password = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password once more.")),
+            EqualTo("new_password", _l("The two new passwords differ.")),
+        ],
+    )

@@ -87,5 +87,15 @@ class ApiToken(db.Model):
     label: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     revoked_at: so.Mapped[Optional[dt.datetime]]
+    # Set when issued, from API_TOKEN_DAYS; the token lookup refuses a token past it.
+    expires_at: so.Mapped[dt.datetime]
+    # To the minute or so: uses are noted in memory and written in batches (see accounts/token_use.py).
+    last_used_at: so.Mapped[Optional[dt.datetime]]
 
     user: so.Mapped[User] = so.relationship()
+
+    def state_on(self, moment: dt.datetime) -> str:
+        """'active', 'revoked' or 'expired' at that moment."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= moment else "active"

@@ -1,5 +1,6 @@
 """Account operations: create, authenticate, tokens, deactivation; every change audited."""
 
+import datetime as dt
 import re
 from typing import Optional
 
@@ -9,9 +10,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 
-from governance import audit
+from governance import audit, clock
 from governance.accounts.auth import hash_token, new_token_value
 from governance.accounts.models import ApiToken, Role, User, UserRole
+from governance.accounts.passwords import password_problem
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.models_base import utcnow
@@ -35,7 +37,6 @@ def _dummy_hash() -> str:
 
 
 EMAIL = re.compile(r"^[^@\s<>\"]{1,64}@[^@\s<>\"]+\.[^@\s<>\"]{2,}$")
-MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
@@ -97,10 +98,10 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
                 )
     if password is None:
         pass  # no password yet: the person sets one through an invitation (accounts/invitations.py)
-    elif not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        fail("password", _("A password needs at least %(n)d characters.", n=MIN_PASSWORD))
-    elif len(password) > 1000:
-        fail("password", _("At most %(n)d characters.", n=1000))
+    else:
+        problem = password_problem(password, email)
+        if problem:
+            fail("password", problem)
     city = None
     if city_id is not None:
         if isinstance(city_id, bool) or not isinstance(city_id, int):
@@ -162,12 +163,58 @@ def login(email, password, address: Optional[str]) -> Optional[User]:
 
 def issue_token(actor, user: User, label: str = "") -> str:
     """Make a new API token for the user and return its value; only its hash is kept."""
+    return issue_api_token(actor, user, label)[0]
+
+
+def issue_api_token(actor, user: User, label: str = "") -> tuple[str, ApiToken]:
+    """A new API token (its value, and the row that keeps its hash), valid for API_TOKEN_DAYS."""
     value = new_token_value()
-    token = ApiToken(user_id=user.id, token_hash=hash_token(value), label=label[:120])
+    now = clock.now()
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=hash_token(value),
+        label=label[:120],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=int(current_app.config["API_TOKEN_DAYS"])),
+    )
     db.session.add(token)
     db.session.flush()
     audit.record("token.issued", user, actor, token_id=token.id, label=label[:120])
-    return value
+    return value, token
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """Every token of the user, newest first, revoked and expired ones included."""
+    return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(actor, user: User, token_id) -> ApiToken:
+    """Revoke one of the user's tokens (revoking it again changes nothing)."""
+    token = db.session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("You have no token with number %(id)s.", id=token_id))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("token.revoked", user, actor, count=1, token_id=token.id)
+    return token
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Set a new password after checking the current one; every other session and every API token ends."""
+    if not check_password(user, current if isinstance(current, str) else ""):
+        message = _("Your current password is not right.")
+        raise ValidationFailed(message, fields={"current_password": [message]})
+    problem = password_problem(new, user.email)
+    if problem is None and new == current:
+        problem = _("Choose a password that differs from the current one.")
+    if problem:
+        raise ValidationFailed(problem, fields={"new_password": [problem]})
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    revoke_tokens(user, user)
+    audit.record("user.password_changed", user, user)
+    return user
 
 
 def revoke_tokens(actor, user: User) -> int:

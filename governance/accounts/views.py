@@ -3,18 +3,26 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from governance import mail
+from governance import clock, mail
 from governance.accounts import invitations
 from governance.accounts import services as accounts
-from governance.accounts.auth import role_required
-from governance.accounts.forms import BoardMemberForm, ForgotPasswordForm, LoginForm, SetPasswordForm, UserForm
+from governance.accounts.auth import login_required, role_required
+from governance.accounts.forms import (
+    BoardMemberForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserForm,
+)
 from governance.accounts.models import Role
 from governance.accounts.throttle import Throttled
-from governance.errors import DomainError
+from governance.errors import DomainError, NotFound
 from governance.extensions import db, limiter
 from governance.members.models import City
 from governance.members.services import sort_key
@@ -255,3 +263,54 @@ def set_active(user_id):
             "success",
         )
     return redirect(url_for("accounts.user_list"))
+
+
+def _account_page(form: PasswordChangeForm, status: int = 200):
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/account.html", form=form, tokens=accounts.tokens_of(user), now=clock.now(), when=_when
+    ), status
+
+
+def _when(moment) -> str:
+    """A stored UTC time as the user reads it: in the network's zone, in their language."""
+    return format_datetime(moment, "medium") if moment else "—"
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    """The user's own account: their API tokens (revocable) and a new password."""
+    return _account_page(PasswordChangeForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _account_page(form, 422)
+    user = current_user._get_current_object()
+    try:
+        accounts.change_password(user, form.current_password.data, form.new_password.data)
+    except DomainError as error:
+        db.session.rollback()
+        errors_into_form(form, error)
+        return _account_page(form, 422)
+    # Every other session and every token has ended; this one carries on under the new session number.
+    login_user(user)
+    db.session.commit()
+    flash(_("Your password has been changed. Your other sessions and your API tokens have ended."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    try:
+        token = accounts.revoke_token(current_user, current_user._get_current_object(), token_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("The token “%(label)s” is revoked.", label=token.label or f"#{token.id}"), "success")
+    return redirect(url_for("accounts.account"))

@@ -22,9 +22,9 @@ def issue_token():
         return response
     if user is None:
         raise ApiError(401, "unauthorized", _("The email address or password is not right."))
-    token = accounts.issue_token(user, user, "api login")
+    value, token = accounts.issue_api_token(user, user, "api login")
     db.session.commit()
-    return {"token": token}
+    return {"token": value, "expires_at": token.expires_at.isoformat(timespec="seconds") + "Z"}
 
 
 @bp.post("/users")

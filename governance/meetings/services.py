@@ -570,7 +570,23 @@ def invitation_for_token(token: str) -> Invitation:
                 "as it was sent, or ask the secretariat for a new one."
             )
         )
+    refuse_ended_link(invitation)
     return invitation
+
+
+def refuse_ended_link(invitation: Invitation) -> None:
+    """A link ends at the end of the meeting's day (in the network's zone) and with its person's account."""
+    if clock.today() > invitation.meeting.date:
+        raise LinkRefused(
+            _("The meeting of this registration link is over; the link no longer works."), code="link_expired"
+        )
+    if invitation.user_id is not None:
+        person = db.session.get(User, invitation.user_id)
+        if person is None or not person.active:
+            raise LinkRefused(
+                _("This registration link no longer works: the account it was sent to has been deactivated."),
+                code="link_expired",
+            )
 
 
 def invitees(meeting: Meeting) -> list[User]:
