@@ -8,7 +8,8 @@ BOARD_WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 39
 NARROW = {"width": 320, "height": 700}
 # What sticks out on the right, named for the failure message.
 WIDE = """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1
-  && !e.closest('.table-scroll') && !e.closest('details')).slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+  && !e.closest('.table-scroll') && !e.closest('details')).slice(0, 6)
+  .map(e => e.tagName + '.' + e.className + '#' + e.id)"""
 
 
 @pytest.fixture
