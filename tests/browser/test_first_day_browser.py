@@ -28,9 +28,11 @@ def page_width_fits(page) -> bool:
     [
         ("secretariat", "/cities?status=all"),
         ("secretariat", "/charts/dashboard"),
+        ("secretariat", "/accounts"),
         ("secretariat", "/applications/1"),
         ("board", "/cities"),
         ("board", "/polls"),
+        (None, "/accessibility"),
         (None, "/login"),
     ],
 )
@@ -86,6 +88,7 @@ def test_screenshots_of_the_first_day(new_context, demo_people, log_in, screensh
         ("members-all", "/cities?status=all"),
         ("application", "/applications/1"),
         ("city-form", "/cities/new"),
+        ("accessibility", "/accessibility"),
     ]:
         secretariat.goto(path)
         assert page_width_fits(secretariat)
