@@ -207,17 +207,8 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
         names = ", ".join(a.label for a in d.admissions if a.day == last)
         if len(names) > 48:
             names = names[:46] + "…"
-        ax.annotate(
-            names,
-            (last, at.get(last, d.founding)),
-            # Below and left of the point: above it runs the cap line, right of it the edge.
-            xytext=(-6, -12),
-            textcoords="offset points",
-            ha="right",
-            va="top",
-            fontsize=BASE_FONT - 1,
-            color="#333333",
-        )
+        # Placed after the axes' limits are set (below), in the empty band under the step line, with a leader.
+        latest_admission = (names, last, at.get(last, d.founding))
 
     top = max(max(counts), d.cap, d.founding) * 1.18 + 1
     for rename in d.renames:
@@ -242,7 +233,33 @@ def draw_membership(d: MembershipData, texts: ChartTexts, fmt: str, dpi: int) ->
     ax.set_ylabel(texts.y_label, fontsize=BASE_FONT + 1)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.legend(loc="lower right", fontsize=BASE_FONT, frameon=True)
+    if admitted_days:
+        _name_latest_admission(ax, *latest_admission)
     return _save(figure, fmt, dpi)
+
+
+def _name_latest_admission(ax, names: str, day: dt.date, count: int) -> None:
+    """The latest admission's cities under their point, away from the other points and the cap line.
+
+    Above the point runs the cap line and to its left the earlier steps, so the label goes below the line,
+    to the right of the point unless the point is near the right edge (then it ends at the point): never
+    over other points, and never cut off at the edge of the axes.
+    """
+    left, right = ax.get_xlim()
+    towards_right = (date2num(day) - left) / ((right - left) or 1) < 0.55
+    ax.annotate(
+        names,
+        (day, count),
+        xytext=(8 if towards_right else -8, -34),
+        textcoords="offset points",
+        ha="left" if towards_right else "right",
+        va="top",
+        fontsize=BASE_FONT - 1,
+        color="#333333",
+        bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.7, "shrinkA": 0, "shrinkB": 4},
+        annotation_clip=False,
+    )
 
 
 def _barh(ax, labels, values, colors, hatches, locale: str) -> None:
