@@ -60,6 +60,11 @@ def votes_section(poll) -> dict[str, Any]:
             holder = db.session.get(User, user_id) if user_id else None
             vote["cast_by"] = holder.name if holder else None
             vote["cast_by_city"] = holder.city.name if holder is not None and holder.city is not None else None
+            if vote["cast_by_city"] is None:
+                # The frozen proxy names the holding city even when the voter's account names none.
+                frozen = room.frozen_json(poll) or {}
+                held = [p for p in frozen.get("proxies") or [] if p.get("from_city_id") == vote["city_id"]]
+                vote["cast_by_city"] = room.city_name(held[0]["to_city_id"]) if held else None
     return section
 
 

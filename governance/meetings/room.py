@@ -643,10 +643,8 @@ def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
 def record_section(poll: Poll) -> dict:
     """The meeting room's part of a closed poll's signed record: presence and proxies as frozen, how each vote came.
 
-    It follows the votes section and repeats its votes with `cast` (and, for a hand in the room, who entered it).
+    How each vote was cast is written into the votes section itself (meetings/record_section.py).
     """
-    from governance.accounts.models import User
-    from governance.voting import record
 
     section: dict[str, Any] = {
         "presence": frozen_json(poll),
@@ -661,16 +659,7 @@ def record_section(poll: Poll) -> dict:
         if frozen
         else None
     )
-    votes = record.votes_section(poll).get("votes")
-    if votes is not None:
-        modes = cast_modes(poll)
-        for vote in votes:
-            mode, user_id = modes.get(vote["city_id"], (CastMode.ONLINE, None))
-            vote["cast"] = mode.value
-            if mode == CastMode.IN_ROOM:
-                who = db.session.get(User, user_id)
-                vote["entered_by"] = who.name if who else None
-        section["votes"] = votes
+    # How each vote was cast is added to the votes in place by meetings/record_section.votes_section.
     return section
 
 
