@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from governance import audit, links, mail
 from governance.accounts import services as accounts
 from governance.accounts.models import Role, User
+from governance.accounts.passwords import password_problem as common_password_problem
 from governance.errors import DomainError, ValidationFailed
 from governance.extensions import db
 
@@ -110,10 +111,10 @@ def user_for_link(token: str, purpose: str) -> User:
 
 def password_problem(password, user: Optional[User] = None) -> Optional[str]:
     """Why a password is too weak, in a sentence; None when it will do."""
-    if not isinstance(password, str) or len(password) < accounts.MIN_PASSWORD:
-        return _("A password needs at least %(n)d characters.", n=accounts.MIN_PASSWORD)
-    if len(password) > 1000:
-        return _("At most %(n)d characters.", n=1000)
+    # Length, the shipped list of the 10,000 most common passwords, too few different characters.
+    problem = common_password_problem(password, user.email if user is not None else None)
+    if problem:
+        return problem
     plain = password.lower().replace(" ", "").rstrip("0123456789!?.")
     if len(set(password)) < 5 or plain in COMMON_PASSWORDS or password.isdigit():
         return _("This password is too easy to guess. Choose a longer one, for instance a few unrelated words.")
