@@ -210,7 +210,9 @@ def test_words_with_two_meanings_have_a_context_each(app, context, msgid, dutch)
 
 
 def test_the_registration_page_names_the_invited_person_once(app, day):  # noqa: F811
-    from tests.test_meetings import _token
+    from tests.test_meetings import BEFORE_THE_DAY, _token
+
+    app.config["CLOCK_NOW"] = BEFORE_THE_DAY  # a registration link works until the meeting's day is over
 
     token = _token(app, day)
     client = app.test_client()
@@ -220,7 +222,9 @@ def test_the_registration_page_names_the_invited_person_once(app, day):  # noqa:
 
 
 def test_the_session_clash_is_tied_to_its_checkboxes(app, day):  # noqa: F811
-    from tests.test_meetings import _token
+    from tests.test_meetings import BEFORE_THE_DAY, _token
+
+    app.config["CLOCK_NOW"] = BEFORE_THE_DAY  # a registration link works until the meeting's day is over
 
     token = _token(app, day)
     a, b, _c = day["items"]
