@@ -80,6 +80,9 @@ def servers(app, tmp_path):
         "FLASK_SECRET_KEY": "two-servers-secret",
         "FLASK_SQLALCHEMY_DATABASE_URI": database_uri(),
         "FLASK_RATELIMIT_STORAGE_URI": REDIS_URI,
+        # The keys the test's own app made: both servers seal and sign with them, and verify reads them back.
+        "FLASK_SIGNING_KEY_FILE": app.config["SIGNING_KEY_FILE"],
+        "FLASK_MAC_KEY_FILE": app.config["MAC_KEY_FILE"],
     }
     processes, bases = [], []
     for _ in range(2):
