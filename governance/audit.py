@@ -10,8 +10,8 @@ from typing import Any, Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import utcnow
 
 GENESIS_HASH = "0" * 64
 # One key for PostgreSQL's transaction-scoped advisory lock that serialises appends.
@@ -154,7 +154,7 @@ def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None
     statements = _statements()
     object_type, object_id = _object_of(obj)
     actor_id = getattr(actor, "id", None)
-    recorded_at = utcnow().isoformat(timespec="microseconds")
+    recorded_at = clock.now().isoformat(timespec="microseconds")
     text = canonical(data)
     fields = {
         "recorded_at": recorded_at,
@@ -228,7 +228,13 @@ def seal(*, wait: bool = True) -> int:
     for entry_id in altered:
         # Sealing must not make an entry edited in the database look genuine: the chain says so for good.
         seq += 1
-        fields = (utcnow().isoformat(timespec="microseconds"), None, ALTERED_BEFORE_SEAL, "audit_entry", str(entry_id))
+        fields = (
+            clock.now().isoformat(timespec="microseconds"),
+            None,
+            ALTERED_BEFORE_SEAL,
+            "audit_entry",
+            str(entry_id),
+        )
         text = canonical({"seq": next(u["new_seq"] for u in updates if u["entry_id"] == entry_id)})
         entry_hash = compute_hash(prev_hash, seq, *fields, text)
         connection.execute(

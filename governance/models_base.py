@@ -1,16 +1,8 @@
 """Small helpers shared by the models of every area."""
 
-import datetime as dt
 import enum
 
 import sqlalchemy as sa
-
-from governance import clock
-
-
-def utcnow() -> dt.datetime:
-    """The current time in UTC without tzinfo, as every timestamp column stores it (from the one clock)."""
-    return clock.now()
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:

@@ -5,10 +5,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from governance.clock import today as local_today
 from governance.extensions import db
 from governance.form_fields import parse_whole_number
 from governance.meetings import services as meetings
-from governance.meetings.services import local_today
 from tests.conftest import PASSWORD
 from tests.test_meetings import day, pdf_bytes  # noqa: F401 -- the fixture is used by name
 from tests.test_voting_flow import lelystad, run_admission  # noqa: F401 -- the fixture is used by name

@@ -80,8 +80,8 @@ def test_eight_requests_for_a_vote_on_one_application_make_one_poll(app, people)
 @pytest.fixture
 def budget(app, people):
     """A meeting today with the budget document, and a member city to vote."""
+    from governance.clock import today as local_today
     from governance.meetings import services
-    from governance.meetings.services import local_today
 
     people.city()
     sec_id, _ = people.user("secretariat")
@@ -93,9 +93,9 @@ def budget(app, people):
 
 
 def test_opening_the_budget_vote_and_uploading_a_new_version_take_turns(app, budget):
+    from governance.clock import today as local_today
     from governance.meetings import services
     from governance.meetings.models import Meeting, MeetingDocument
-    from governance.meetings.services import local_today
     from governance.voting import services as voting
     from governance.voting.models import Poll, PollState
 

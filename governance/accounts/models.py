@@ -7,8 +7,9 @@ from typing import Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import enum_column, utcnow
+from governance.models_base import enum_column
 
 
 class Role(enum.StrEnum):
@@ -31,7 +32,7 @@ class User(db.Model):
     # Raised on logout and deactivation: every session and remember cookie carries the
     # number it was made with, so raising it ends them all at once.
     session_version: so.Mapped[int] = so.mapped_column(default=1)
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
     role_rows: so.Mapped[list["UserRole"]] = so.relationship(
@@ -85,7 +86,7 @@ class ApiToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     label: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     revoked_at: so.Mapped[Optional[dt.datetime]]
     # Set when issued, from API_TOKEN_DAYS; the token lookup refuses a token past it.
     expires_at: so.Mapped[dt.datetime]

@@ -16,7 +16,6 @@ from governance.accounts.models import ApiToken, Role, User, UserRole
 from governance.accounts.passwords import password_problem
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
-from governance.models_base import utcnow
 
 _STRONG = PasswordHasher()
 # Tests create hundreds of accounts; they may ask for cheap hashes (never used outside testing).
@@ -194,7 +193,7 @@ def revoke_token(actor, user: User, token_id) -> ApiToken:
     if token is None or token.user_id != user.id:
         raise NotFound(_("You have no token with number %(id)s.", id=token_id))
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         db.session.flush()
         audit.record("token.revoked", user, actor, count=1, token_id=token.id)
     return token
@@ -223,7 +222,7 @@ def revoke_tokens(actor, user: User) -> int:
         sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ).all()
     for token in tokens:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
     db.session.flush()
     if tokens:
         audit.record("token.revoked", user, actor, count=len(tokens))

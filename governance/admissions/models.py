@@ -7,8 +7,9 @@ from typing import Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import enum_column, utcnow
+from governance.models_base import enum_column
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -45,7 +46,7 @@ class Application(db.Model):
     decided_on: so.Mapped[Optional[dt.date]]
     # The facts the criteria were judged on when the admission poll opened (JSON), shown once decided.
     assessment_json: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     city: so.Mapped["City"] = so.relationship()  # noqa: F821
     advice_by: so.Mapped[Optional["User"]] = so.relationship()  # noqa: F821

@@ -16,7 +16,6 @@ from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Network, NetworkName
-from governance.models_base import utcnow
 
 
 @dataclass
@@ -175,7 +174,7 @@ def record_advice(actor, application: Application, advice, text) -> Application:
     application.advice = advice_value
     application.advice_text = text.strip()
     application.advice_by_id = actor.id
-    application.advice_at = utcnow()
+    application.advice_at = clock.now()
     db.session.flush()
     audit.record("application.advice", application, actor, advice=advice_value, text=text.strip())
     return application

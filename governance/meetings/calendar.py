@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from flask import current_app
 
+from governance import clock
 from governance.meetings.models import Meeting, MeetingItem
-from governance.models_base import utcnow
 
 
 def _text(value: str | None) -> str:
@@ -37,7 +37,7 @@ def _event(uid: str, summary: str, start, end, location: str, description: str, 
 def meeting_calendar(meeting: Meeting, items: Iterable[MeetingItem] | None = None) -> bytes:
     """The day as one event plus an event per session (all sessions, or the ones given)."""
     domain = current_app.config.get("CALENDAR_UID_DOMAIN", "governance.invalid")
-    stamp = utcnow().replace(tzinfo=dt.UTC, microsecond=0)
+    stamp = clock.now().replace(tzinfo=dt.UTC, microsecond=0)
     chosen = list(meeting.items if items is None else items)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//governance//network day//NL")

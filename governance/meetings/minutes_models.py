@@ -7,8 +7,8 @@ from typing import Any, Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import utcnow
 
 
 class MeetingScreen(db.Model):
@@ -37,7 +37,7 @@ class DecisionList(db.Model):
     adopting_meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id"))
     document_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("document_version.id"))
     poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"))
-    proposed_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    proposed_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     proposed_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
 
     meeting: so.Mapped["Meeting"] = so.relationship(foreign_keys=[meeting_id])  # noqa: F821

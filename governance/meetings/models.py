@@ -7,8 +7,9 @@ from typing import Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import enum_column, utcnow
+from governance.models_base import enum_column
 
 
 class ItemKind(enum.StrEnum):
@@ -33,7 +34,7 @@ class Meeting(db.Model):
     date: so.Mapped[dt.date]
     place: so.Mapped[str] = so.mapped_column(sa.String(200))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     items: so.Mapped[list["MeetingItem"]] = so.relationship(
@@ -86,7 +87,7 @@ class Invitation(db.Model):
     function: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     sent_at: so.Mapped[dt.datetime | None]
     sent_count: so.Mapped[int] = so.mapped_column(default=0)
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     meeting: so.Mapped[Meeting] = so.relationship()
     city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
@@ -107,8 +108,8 @@ class Registration(db.Model):
     attending: so.Mapped[bool] = so.mapped_column(default=True)
     # Set when the secretariat registered the person on their behalf.
     registered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     meeting: so.Mapped[Meeting] = so.relationship()
     city: so.Mapped[Optional["City"]] = so.relationship()  # noqa: F821
@@ -129,7 +130,7 @@ class RegistrationItem(db.Model):
     item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
     status: so.Mapped[PlaceStatus] = so.mapped_column(enum_column(PlaceStatus, "place_status"))
     # The waiting list is served in the order people joined it.
-    queued_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    queued_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     registration: so.Mapped[Registration] = so.relationship(back_populates="places")
     item: so.Mapped[MeetingItem] = so.relationship()
@@ -147,7 +148,7 @@ class MeetingDocument(db.Model):
     item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meeting_item.id"), index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     publish_on: so.Mapped[dt.date]
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     meeting: so.Mapped[Meeting] = so.relationship()
     item: so.Mapped[MeetingItem | None] = so.relationship()
@@ -174,7 +175,7 @@ class DocumentVersion(db.Model):
     stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     size: so.Mapped[int]
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
-    uploaded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    uploaded_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     document: so.Mapped[MeetingDocument] = so.relationship(back_populates="versions")
@@ -239,7 +240,7 @@ class MeetingPresence(db.Model):
     present: so.Mapped[bool] = so.mapped_column(default=True)
     # True when a board member's vote made the city present, rather than the chair or the secretariat.
     by_vote: so.Mapped[bool] = so.mapped_column(default=False)
-    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
 
@@ -254,7 +255,7 @@ class Proxy(db.Model):
     mandate_name: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     mandate_sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     mandate_size: so.Mapped[int | None]
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     # Revoked proxies stay, as history.
     revoked_at: so.Mapped[dt.datetime | None]

@@ -10,7 +10,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from governance import audit
+from governance import audit, clock
 from governance.accounts.models import Role, User
 from governance.database import lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -18,7 +18,6 @@ from governance.extensions import db
 from governance.meetings.models import Meeting, MeetingPresence, PollPresence, Proxy
 from governance.members import services as members
 from governance.members.models import City
-from governance.models_base import utcnow
 from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
 
 # -- who may do what in the room -------------------------------------------------------------------
@@ -159,7 +158,7 @@ def _upsert_presence(meeting_id: int, city_id: int, present: bool, actor_id: Opt
     # One statement: two taps at once on the same city must not collide on the primary key.
     connection = db.session.connection()
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    values = {"present": present, "by_vote": by_vote, "updated_at": utcnow(), "updated_by_id": actor_id}
+    values = {"present": present, "by_vote": by_vote, "updated_at": clock.now(), "updated_by_id": actor_id}
     stmt = insert(MeetingPresence.__table__).values(meeting_id=meeting_id, city_id=city_id, **values)
     connection.execute(stmt.on_conflict_do_update(index_elements=["meeting_id", "city_id"], set_=values))
 
@@ -313,7 +312,7 @@ def revoke_proxy(actor, proxy: Proxy) -> Proxy:
     """Revoke a proxy; it stays in the history, and a poll already open keeps what it froze."""
     if proxy.revoked_at is not None:
         raise Conflict(_("This proxy has already been revoked."))
-    proxy.revoked_at = utcnow()
+    proxy.revoked_at = clock.now()
     proxy.revoked_by_id = getattr(actor, "id", None)
     db.session.flush()
     audit.record("proxy.revoked", proxy, actor, meeting_id=proxy.meeting_id, from_city_id=proxy.from_city_id)

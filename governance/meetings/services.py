@@ -36,7 +36,6 @@ from governance.meetings.models import (
     RegistrationItem,
 )
 from governance.members.models import City
-from governance.models_base import utcnow
 
 TITLE_MAX = 200
 PLACE_MAX = 200
@@ -92,11 +91,6 @@ def parse_time(value: Any) -> dt.time | None:
 
 def format_time(value: dt.time) -> str:
     return value.strftime("%H:%M")
-
-
-def local_today() -> dt.date:
-    """Today in the network's time zone: documents are published from midnight in the Netherlands, not in UTC."""
-    return clock.today()
 
 
 def kind_labels() -> dict[str, str]:
@@ -390,7 +384,7 @@ def _take_place(registration: Registration, item: MeetingItem) -> RegistrationIt
     full = item.capacity is not None and _count(item, PlaceStatus.REGISTERED) >= item.capacity
     waiting = _count(item, PlaceStatus.WAITLISTED) > 0
     status = PlaceStatus.WAITLISTED if (full or (waiting and item.capacity is not None)) else PlaceStatus.REGISTERED
-    place = RegistrationItem(registration=registration, item_id=item.id, status=status, queued_at=utcnow())
+    place = RegistrationItem(registration=registration, item_id=item.id, status=status, queued_at=clock.now())
     db.session.add(place)
     db.session.flush()
     return place
@@ -495,7 +489,7 @@ def update_registration(actor, registration: Registration, data: RegistrationInp
         raise Conflict(message, code="duplicate", fields={"email": [message]})
     for name, value in values.items():
         setattr(registration, name, value)
-    registration.updated_at = utcnow()
+    registration.updated_at = clock.now()
     places = _apply_places(actor, registration, items)
     audit.record(
         "meeting.registration_changed",
@@ -650,7 +644,7 @@ def send_invitations(
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         messages = [mail.invitation_message(meeting, inv, link_for(token_for(inv))) for inv in invitations]
     mail.send(messages)
-    now = utcnow()
+    now = clock.now()
     for invitation in invitations:
         invitation.sent_at = now
         invitation.sent_count += 1

@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from governance import clock
 from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError, NotFound
@@ -72,7 +73,7 @@ def meeting_helpers():
 @bp.route("/")
 @login_required
 def meeting_list():
-    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=services.local_today())
+    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=clock.today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -100,7 +101,7 @@ def meeting_new():
 @login_required
 def meeting_detail(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    today = services.local_today()
+    today = clock.today()
     documents = services.visible_documents(meeting, current_user, today)
     own = services.find_registration(meeting, current_user.email)
     return render_template(
@@ -537,7 +538,7 @@ def document_version_new(document_id):
 def document_download(document_id, number):
     document = db.get_or_404(services.MeetingDocument, document_id)
     try:
-        version = services.version_for_download(document, number, current_user, services.local_today())
+        version = services.version_for_download(document, number, current_user, clock.today())
     except NotFound:
         abort(404)
     path = services.document_path(version)
@@ -563,7 +564,7 @@ def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
         SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()
     ]
     versions = []
-    for document in services.visible_documents(meeting, current_user, services.local_today()):
+    for document in services.visible_documents(meeting, current_user, clock.today()):
         for version in document.versions:
             label = _(
                 "%(title)s, version %(n)d (SHA-256 %(hash)s…)",

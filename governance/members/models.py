@@ -7,8 +7,9 @@ from typing import Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
-from governance.models_base import enum_column, utcnow
+from governance.models_base import enum_column
 
 
 class Majority(enum.StrEnum):
@@ -49,7 +50,7 @@ class NetworkName(db.Model):
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     by_naming_rule: so.Mapped[bool] = so.mapped_column(default=False)
     poll_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("poll.id"))
-    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     network: so.Mapped[Network] = so.relationship(back_populates="names")
 
@@ -62,7 +63,7 @@ class CapChange(db.Model):
     old_cap: so.Mapped[int]
     new_cap: so.Mapped[int]
     decision: so.Mapped[str] = so.mapped_column(sa.Text)
-    changed_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    changed_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     changed_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
 
 
@@ -73,7 +74,7 @@ class City(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     cbs_code: so.Mapped[str] = so.mapped_column(sa.String(6), unique=True)
     province: so.Mapped[str] = so.mapped_column(sa.String(40))
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     populations: so.Mapped[list["PopulationFigure"]] = so.relationship(
         back_populates="city",
@@ -111,7 +112,7 @@ class PopulationFigure(db.Model):
     population: so.Mapped[int]
     reference_date: so.Mapped[dt.date]
     source: so.Mapped[str] = so.mapped_column(sa.String(120), default="CBS")
-    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    recorded_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
     city: so.Mapped[City] = so.relationship(back_populates="populations")
 

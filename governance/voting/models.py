@@ -8,9 +8,10 @@ from typing import Any, Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from governance import clock
 from governance.extensions import db
 from governance.members.models import Majority
-from governance.models_base import enum_column, utcnow
+from governance.models_base import enum_column
 
 
 class PollKind(enum.StrEnum):
@@ -53,7 +54,7 @@ class Poll(db.Model):
     # A poll of a meeting opens only with a quorum present and freezes presence and proxies.
     meeting_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("meeting.id"), index=True)
     created_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
     opened_at: so.Mapped[Optional[dt.datetime]]
     opened_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     closed_at: so.Mapped[Optional[dt.datetime]]
@@ -99,7 +100,7 @@ class PollVoter(db.Model):
     # The board member who cast it (online or as proxy holder), or who entered the hand raised in the room.
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"))
     cast_mode: so.Mapped[CastMode] = so.mapped_column(enum_column(CastMode, "cast_mode"), default=CastMode.ONLINE)
-    voted_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    voted_at: so.Mapped[dt.datetime] = so.mapped_column(default=clock.now)
 
 
 class Ballot(db.Model):

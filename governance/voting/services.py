@@ -20,7 +20,6 @@ from governance.extensions import db
 from governance.meetings import room
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
-from governance.models_base import utcnow
 from governance.voting import ballots
 from governance.voting.models import Ballot, Choice, Poll, PollEligibleCity, PollKind, PollState, PollVoter
 
@@ -235,7 +234,7 @@ def open_poll(actor, poll: Poll) -> Poll:
     frozen = room.freeze_for_poll(poll) if poll.meeting_id is not None else None
     db.session.add_all(PollEligibleCity(poll_id=poll.id, city_id=city_id) for city_id in eligible)
     poll.state = PollState.OPEN
-    poll.opened_at = utcnow()
+    poll.opened_at = clock.now()
     poll.opened_by_id = getattr(actor, "id", None)
     poll.eligible_count = len(eligible)
     if application is not None:
@@ -325,7 +324,7 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
     # The primary key (poll, city) settles a race between two board members of one city.
     inserted = connection.execute(
         statements["voter"],
-        {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": utcnow(), "cast_mode": cast_mode},
+        {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": clock.now(), "cast_mode": cast_mode},
     ).first()
     if inserted is None:
         raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
@@ -415,7 +414,7 @@ def ballot_digest(rows) -> str:
 
 def close_poll(actor, poll_id: int) -> Poll:
     """Close the vote for good: freeze the tally and the outcome, and apply its effects, in one transaction."""
-    closed_at = utcnow()
+    closed_at = clock.now()
     # The conditional UPDATE is the gate: of two chairs closing at once exactly one gets a row.
     done = db.session.execute(
         sa.update(Poll)

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from governance.clock import today as local_today
 from governance.extensions import db
-from governance.meetings.services import local_today
 
 pytestmark = pytest.mark.browser
 
