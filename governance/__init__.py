@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    from governance import mail
+
+    mail.init_app(app)
 
     from governance.security import install_security
 

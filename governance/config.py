@@ -50,10 +50,14 @@ DEFAULTS = {
     "NETWORK_RENAME_AT": 40,
     "NETWORK_RENAME_TO": "G40",
     "NETWORK_MIN_POPULATION": 50_000,
-    # Outgoing mail for invitations.
+    # Outgoing mail (governance/mail.py, through Flask-Mailman, whose MAIL_* names these are; MAIL_SENDER is
+    # handed to it as MAIL_DEFAULT_SENDER). The backend is SMTP with a certificate-checked STARTTLS, tests
+    # included; "console" prints the mail instead.
+    "MAIL_BACKEND": "governance.mail",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "secretariaat@g32.invalid",

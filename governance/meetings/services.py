@@ -627,7 +627,8 @@ def send_invitations(
     actor, meeting: Meeting, link_for: Callable[[str], str], only_unanswered: bool = False
 ) -> list[Invitation]:
     """Email each board member a personal registration link (by SMTP); returns the invitations sent."""
-    from governance.meetings import mail
+    from governance import mail
+    from governance.meetings.mail import INVITATIONS_NOT_SENT, invitation_message  # it imports this module
 
     if not meeting.items:
         raise Conflict(_("Add the programme before sending the invitation."))
@@ -642,8 +643,8 @@ def send_invitations(
         invitations.append(invitation)
     # The invitation goes out in the network's language, whatever language the sender's screen is in.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        messages = [mail.invitation_message(meeting, inv, link_for(token_for(inv))) for inv in invitations]
-    mail.send(messages)
+        messages = [invitation_message(meeting, inv, link_for(token_for(inv))) for inv in invitations]
+    mail.deliver(messages, failed=INVITATIONS_NOT_SENT)
     now = clock.now()
     for invitation in invitations:
         invitation.sent_at = now
