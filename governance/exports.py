@@ -1,6 +1,7 @@
 """Every CSV and XLSX the app writes: one formula guard, and one convention for the downloads from the pages.
 
-Downloads from the pages open as Excel in the Netherlands expects them: headers in the page's language,
+Every download of one goes out through `download()`: its content type from the file's suffix, always as an
+attachment. Downloads from the pages open as Excel in the Netherlands expects them: headers in the page's language,
 semicolons between fields, dates as dd-mm-jjjj and numbers without thousands separators (a decimal comma
 in Dutch), UTF-8 with a byte-order mark so that Excel reads the accents. The API's chart CSVs keep the
 contract's format (`contract_csv`: commas, ISO dates, the contract's column names). Both go through
@@ -14,8 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
+from flask import Response
+
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
 # Spreadsheets run a cell that starts with one of these as a formula (or a DDE command).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an XLSX file cannot hold (openpyxl refuses them); no text needs them.
@@ -121,3 +125,11 @@ def attachment(filename: str) -> str:
     """The Content-Disposition of a download: always an attachment, never opened inside the site."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "download"
     return f'attachment; filename="{safe}"'
+
+
+def download(body: bytes, filename: str) -> Response:
+    """A CSV or XLSX file as a download: the content type its suffix says, as an attachment."""
+    # content_type, not mimetype: Werkzeug would add a second charset to the CSV's.
+    response = Response(body, content_type=MIMETYPES[filename.rpartition(".")[2]])
+    response.headers["Content-Disposition"] = attachment(filename)
+    return response

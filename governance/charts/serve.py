@@ -17,7 +17,7 @@ from governance.charts.cache import Rendered, chart_cache, data_version, etag_fo
 from governance.errors import ValidationFailed
 
 FORMATS = ("svg", "png", "csv")
-MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
+MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "csv": exports.CSV_MIMETYPE}
 DPI_MIN, DPI_MAX, DPI_DEFAULT = 50, 600, 100
 FIRST_DAY, LAST_DAY = dt.date(1800, 1, 1), dt.date(2999, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -93,11 +93,6 @@ def cached_data(chart: str, on: dt.date, poll_id: Optional[int] = None, version:
     return chart_cache().get_or_make(key, lambda: chart_data.gather(chart, on, poll_id))
 
 
-def csv_bytes(header: tuple[str, ...], rows: list[tuple]) -> bytes:
-    """The contract's CSV of a chart (the API's format), formula-safe."""
-    return exports.contract_csv(header, rows)
-
-
 def render(
     chart: str, options: ChartOptions, locale: str, poll_id: Optional[int] = None, version: Optional[str] = None
 ) -> Rendered:
@@ -111,7 +106,7 @@ def render(
     def make() -> Rendered:
         d = cached_data(chart, options.on, poll_id, version)
         if options.fmt == "csv":
-            return Rendered(csv_bytes(d.HEADER, d.rows()), MIMETYPES["csv"], etag)
+            return Rendered(exports.contract_csv(d.HEADER, d.rows()), MIMETYPES["csv"], etag)  # the API's format
         body = draw(chart, d, texts_for(chart, d, locale), options.fmt, options.dpi)
         return Rendered(body, MIMETYPES[options.fmt], etag)
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from governance import clock
+from governance import clock, exports
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.charts import serve
@@ -65,11 +65,9 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
         response = Response(status=304)
     else:
         rendered = serve.render(chart, options, locale, poll_id, version)
-        response = Response(rendered.body, mimetype=rendered.mimetype)
+        response = Response(rendered.body, content_type=rendered.mimetype)  # the CSV's has its charset
         if options.fmt == "csv":
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{serve.download_name(chart, options, poll_id)}"'
-            )
+            response.headers["Content-Disposition"] = exports.attachment(serve.download_name(chart, options, poll_id))
     response.set_etag(etag)
     # Keep a copy, but ask each time: the ETag answers with 304 while the data is unchanged.
     response.headers["Cache-Control"] = "private, no-cache"
@@ -194,8 +192,6 @@ def _page_csv_rows(chart: str, d) -> list[tuple]:
 
 def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional[int] = None) -> Response:
     """The CSV behind a chart page, as every download from the pages is (governance.exports), with its ETag."""
-    from governance import exports
-
     locale = current_locale()
     etag = serve.etag_for(data_version(), chart, poll_id, options.on.isoformat(), "page-csv", locale)
     if etag in request.if_none_match:
@@ -203,8 +199,7 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
     else:
         d = serve.cached_data(chart, options.on, poll_id)
         body = exports.page_csv(texts_for(chart, d, locale).columns, _page_csv_rows(chart, d), locale)
-        response = Response(body, mimetype=exports.CSV_MIMETYPE)
-        response.headers["Content-Disposition"] = exports.attachment(serve.download_name(chart, options, poll_id))
+        response = exports.download(body, serve.download_name(chart, options, poll_id))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
@@ -214,14 +209,12 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
 @bp.route("/members.<any(csv, xlsx):fmt>")
 @role_required(*VIEWERS)
 def members_export(fmt: str):
-    from governance.charts import exports
+    from governance.charts import member_list
     from governance.members.services import get_network, name_on
 
     day = serve.parse_options(request.args.get("on"), None, None).on
     if fmt == "csv":
-        body, mimetype = exports.members_csv(day, current_locale()), "text/csv; charset=utf-8"
+        body = member_list.members_csv(day, current_locale())
     else:
-        body, mimetype = exports.members_xlsx(day, name_on(get_network(), day)), exports.XLSX_MIMETYPE
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="members-{day.isoformat()}.{fmt}"'
-    return response
+        body = member_list.members_xlsx(day, name_on(get_network(), day))
+    return exports.download(body, f"members-{day.isoformat()}.{fmt}")

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from governance import clock
+from governance import clock, exports
 from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError, NotFound
@@ -445,22 +445,14 @@ def registration_delete(meeting_id, registration_id):
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def export_csv(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return Response(
-        services.export_csv(meeting),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.csv"'},
-    )
+    return exports.download(services.export_csv(meeting), f"attendance-{meeting.date}.csv")
 
 
 @bp.route("/<int:meeting_id>/attendance.xlsx")
 @role_required(Role.SECRETARIAT, Role.CHAIR)
 def export_xlsx(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return Response(
-        services.export_xlsx(meeting),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="attendance-{meeting.date}.xlsx"'},
-    )
+    return exports.download(services.export_xlsx(meeting), f"attendance-{meeting.date}.xlsx")
 
 
 @bp.route("/<int:meeting_id>/badges.pdf")

@@ -1,4 +1,4 @@
-"""The member list as on a date, as CSV and XLSX for people (governance.exports), with population and dates."""
+"""The member list as on a date, as CSV and XLSX for people (written by governance.exports), with figures and dates."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,8 +8,6 @@ from flask_babel import gettext as _
 
 from governance import exports
 from governance.members import services as members
-
-XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 
 
 @dataclass(frozen=True)
