@@ -44,7 +44,7 @@ lint: $(STAMP)
 ## extract new strings into the Dutch catalog and compile it; translate in
 ## governance/translations/nl/LC_MESSAGES/messages.po, then run it again
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F governance/babel.cfg -k _l -k lazy_gettext -o governance/translations/messages.pot .
+	$(BIN)/pybabel extract -F governance/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o governance/translations/messages.pot .
 	$(BIN)/pybabel update -i governance/translations/messages.pot -d governance/translations --ignore-obsolete
 	$(BIN)/pybabel compile -d governance/translations
 

@@ -3,7 +3,7 @@
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
 
-from governance import clock
+from governance import clock, labels
 
 LANGUAGE_COOKIE = "lang"
 
@@ -45,4 +45,5 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["shortdate"] = lambda value: "" if value is None else format_date(value, "short")
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "nl")
     app.jinja_env.globals["today"] = clock.today
+    app.jinja_env.globals.update(labels.TEMPLATE_FUNCTIONS)
     app.jinja_env.add_extension("jinja2.ext.i18n") if "jinja2.ext.i18n" not in app.jinja_env.extensions else None

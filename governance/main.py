@@ -74,50 +74,7 @@ def layout_helpers():
     return {
         "network_name": network_name,
         "menu_items": menu_items,
-        "role_label": role_label,
-        "city_status_label": city_status_label,
-        "application_status_label": application_status_label,
-        "criterion_label": criterion_label,
-        "poll_state_label": poll_state_label,
     }
-
-
-def application_status_label(status) -> str:
-    from governance.voting.services import status_label
-
-    return status_label(status)
-
-
-def criterion_label(code: str) -> str:
-    return {
-        "not_member": _("Not already a member"),
-        "min_population": _("Minimum population"),
-        "cap": _("A seat under the cap"),
-        "daily_board_advice": _("Advice of the daily board"),
-    }.get(code, code)
-
-
-def poll_state_label(state) -> str:
-    return {"draft": _("draft"), "open": _("open"), "closed": _("closed")}.get(str(state), str(state))
-
-
-def role_label(role) -> str:
-    return {
-        "secretariat": _("secretariat"),
-        "chair": _("chair"),
-        "board": _("board member"),
-        "daily_board": _("daily board"),
-    }.get(str(role), str(role))
-
-
-def city_status_label(status: str) -> str:
-    return {
-        "member": _("member"),
-        "applicant": _("applicant"),
-        "former": _("former member"),
-        "none": _("not a member"),
-        "all": _("all cities"),
-    }.get(status, status)
 
 
 @bp.route("/")

@@ -87,7 +87,7 @@ def test_the_record_pdf_says_what_the_record_says(text):
         "Aangenomen",
         "Hilversum is lid per 1 januari 2018; het netwerk heet vanaf die dag G40.",
         "AAAAA-BBBBB",
-        "met de hand in de zaal",
+        "bij handopsteking in de zaal",
         "Zwolle",  # did not vote; its proxy was held by Lelystad
         "ed25519-0f3a",
         VERIFY_COMMAND,
@@ -148,7 +148,7 @@ def test_a_meeting_poll_record_carries_the_meeting_presence_and_how_each_vote_wa
         "Voorzitter Van Dam",
         "Arnhem gave its proxy to Almere.",
         "by proxy (cast by Almere)",
-        "by hand in the room",
+        "by a show of hands in the room",
         "Did not vote: Almere, Breda",  # Almere cast only the vote it held
         VERIFY_COMMAND,
     ):

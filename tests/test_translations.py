@@ -4,7 +4,7 @@ Dutch is the default language, so a string in the code without a Dutch translati
 every user. When one of these tests fails:
 
   1. extract and merge the new strings:
-       .venv/bin/pybabel extract -F governance/babel.cfg -k _l -k lazy_gettext \\
+       .venv/bin/pybabel extract -F governance/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \\
            -o governance/translations/messages.pot .
        .venv/bin/pybabel update -i governance/translations/messages.pot -d governance/translations
   2. translate them in governance/translations/nl/LC_MESSAGES/messages.po (and remove any "fuzzy" flag);
@@ -30,7 +30,7 @@ TRANSLATIONS = ROOT / "governance" / "translations"
 PO = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.mo"
 # The same keywords as the extract command above: gettext's defaults plus Flask-Babel's lazy ones.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": DEFAULT_KEYWORDS["pgettext"]}
 
 FIX = (
     "Run the extract and update commands at the top of tests/test_translations.py, translate in "

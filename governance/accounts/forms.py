@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Select
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance import labels
 from governance.input_guard import SafeForm
 
 
@@ -25,12 +26,7 @@ class UserForm(SafeForm):
     function = StringField(_l("Function (for the name badge)"), validators=[Length(max=120)])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[
-            ("secretariat", _l("Secretariat")),
-            ("chair", _l("Chair")),
-            ("board", _l("Board member")),
-            ("daily_board", _l("Daily board")),
-        ],
+        choices=labels.choices(labels.ROLE_CHOICES),
         validators=[DataRequired(_l("Choose at least one role."))],
     )
     city_id = SelectField(_l("City (for a board member)"), coerce=int, validate_choice=False)

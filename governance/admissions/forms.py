@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from governance import labels
 from governance.input_guard import SafeForm
 
 
@@ -21,7 +22,7 @@ class ApplicationForm(SafeForm):
 class AdviceForm(SafeForm):
     advice = RadioField(
         _l("Advice"),
-        choices=[("positive", _l("Positive")), ("negative", _l("Negative"))],
+        choices=labels.choices(labels.ADVICE_CHOICES),
         validators=[InputRequired(_l("Choose positive or negative."))],
     )
     advice_text = TextAreaField(

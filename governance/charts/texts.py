@@ -10,9 +10,10 @@ from typing import Optional
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
-from flask_babel import get_locale, ngettext, pgettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from governance import labels
 from governance.charts import data as chart_data
 from governance.voting.texts import turnout_sentence
 
@@ -47,32 +48,6 @@ class ChartTexts:
     description: str = ""  # the text alternative: what the chart shows, in sentences
     legend: dict[str, str] = field(default_factory=dict)
     columns: tuple[str, ...] = ()  # headers of the data table, one per CSV column
-
-
-def status_label(status: str) -> str:
-    return {
-        "member": _("member"),
-        "applicant": _("applicant"),
-        "former": _("former member"),
-        "none": _("not a member"),
-    }.get(status, status)
-
-
-def choice_label(choice: str) -> str:
-    # Not "yes"/"no": on a ballot those read "ja"/"nee", a result says "voor"/"tegen".
-    return {"yes": _("in favour"), "no": _("against"), "abstain": _("abstention")}.get(choice, choice)
-
-
-def outcome_label(outcome: str, reason: str) -> str:
-    outcomes = {"adopted": pgettext("poll outcome", "adopted"), "rejected": pgettext("poll outcome", "rejected")}
-    reasons = {
-        "quorum_not_met": _("no quorum"),
-        "tie": _("tie"),
-        "majority": _("majority"),
-        "no_majority": _("no majority"),
-    }
-    text = outcomes.get(outcome, outcome)
-    return f"{text} ({reasons[reason]})" if reason in reasons else text
 
 
 def chart_title(chart: str) -> str:
@@ -259,11 +234,11 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
             "%(turnout_sentence)s (%(turnout)s) · %(outcome)s",
             turnout_sentence=turnout_sentence(d.cast, d.eligible, n),
             turnout=turnout,
-            outcome=outcome_label(d.outcome, d.reason),
+            outcome=labels.outcome_in_chart(d.outcome, d.reason),
         ),
         x_label=_("Number of votes"),
         empty=_("No city voted in this poll."),
-        legend={choice: choice_label(choice) for choice in d.CHOICES} | {"not_voted": _("did not vote")},
+        legend={choice: labels.choice_in_chart(choice) for choice in d.CHOICES} | {"not_voted": _("did not vote")},
         columns=(_("Choice"), _("Number of votes")),
     )
     texts.alt = _("Bar chart of the votes for, against and abstaining in a closed poll, with the turnout.")
@@ -274,7 +249,7 @@ def poll_texts(d: chart_data.PollData, locale: str) -> ChartTexts:
         abstain=n(d.abstain),
         turnout_sentence=turnout_sentence(d.cast, d.eligible, n),
         turnout=turnout,
-        outcome=outcome_label(d.outcome, d.reason),
+        outcome=labels.outcome_in_chart(d.outcome, d.reason),
     )
     return texts
 

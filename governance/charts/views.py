@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from governance import clock, exports
+from governance import clock, exports, labels
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.charts import serve
@@ -15,9 +15,7 @@ from governance.charts.cache import data_version
 from governance.charts.dashboard import dashboard_facts
 from governance.charts.texts import (
     chart_title,
-    choice_label,
     current_locale,
-    status_label,
     texts_for,
 )
 from governance.errors import DomainError
@@ -147,13 +145,13 @@ def _table_rows(chart: str, d) -> list[tuple]:
     if chart in ("membership",):
         return [(long_date(p.day, locale), number(p.members, locale), p.name) for p in d.points]
     if chart == "population":
-        return [(c.city, number(c.population, locale), status_label(c.status)) for c in d.cities]
+        return [(c.city, number(c.population, locale), labels.city_status(c.status)) for c in d.cities]
     if chart == "provinces":
         return [(p.province, number(p.population, locale)) for p in d.provinces]
     if chart == "population-history":
         return [(long_date(p.day, locale), number(p.population, locale)) for p in d.points]
     if chart == "poll":
-        return [(choice_label(choice), number(votes, locale)) for choice, votes in d.rows()]
+        return [(labels.choice_in_chart(choice), number(votes, locale)) for choice, votes in d.rows()]
     raise ValueError(chart)
 
 
@@ -180,13 +178,13 @@ def _page_csv_rows(chart: str, d) -> list[tuple]:
     if chart == "membership":
         return [(p.day, p.members, p.name) for p in d.points]
     if chart == "population":
-        return [(c.city, c.population, status_label(c.status)) for c in d.cities]
+        return [(c.city, c.population, labels.city_status(c.status)) for c in d.cities]
     if chart == "provinces":
         return [(p.province, p.population) for p in d.provinces]
     if chart == "population-history":
         return [(p.day, p.population) for p in d.points]
     if chart == "poll":
-        return [(choice_label(choice), votes) for choice, votes in d.rows()]
+        return [(labels.choice_in_chart(choice), votes) for choice, votes in d.rows()]
     raise ValueError(chart)
 
 

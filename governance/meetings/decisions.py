@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from governance import audit, clock
+from governance import audit, clock, labels
 from governance.accounts.models import Role, User
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
@@ -254,16 +254,6 @@ audit.register_consistency_check(check_decision_lists_against_chain)
 # -- words and the PDF ---------------------------------------------------------------------------------
 
 
-def outcome_label(item: dict[str, Any]) -> str:
-    if item["outcome"] == "adopted":
-        return _("Adopted")
-    if item.get("reason") == "quorum_not_met":
-        return _("Not adopted: no quorum")
-    if item.get("reason") == "tie":
-        return _("Not adopted: tie")
-    return _("Rejected")
-
-
 def decisions_pdf(meeting: Meeting, items: list[dict[str, Any]], proposal: Optional[DecisionList]) -> bytes:
     """The decision list for the minutes: one row per decision with its tally and the approved document."""
     from reportlab.lib.colors import HexColor
@@ -300,7 +290,7 @@ def decisions_pdf(meeting: Meeting, items: list[dict[str, Any]], proposal: Optio
     rows = [
         [
             Paragraph(f"<b>{_esc(h)}</b>", body)
-            for h in ("#", _("Decision"), _("Outcome"), _("For"), _("Against"), _("Abstain"))
+            for h in ("#", _("Decision"), _("Outcome"), *(labels.choice(c) for c in ("yes", "no", "abstain")))
         ]
     ]
     for number, item in enumerate(items, start=1):
@@ -319,7 +309,7 @@ def decisions_pdf(meeting: Meeting, items: list[dict[str, Any]], proposal: Optio
             [
                 Paragraph(str(number), body),
                 decision,
-                Paragraph(_esc(outcome_label(item)), body),
+                Paragraph(_esc(labels.decision(item)), body),
                 Paragraph(str(item["yes"]), body),
                 Paragraph(str(item["no"]), body),
                 Paragraph(str(item["abstain"]), body),

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from governance import labels
 from governance.form_fields import WholeNumberField
 from governance.input_guard import SafeForm
 from governance.meetings.models import ItemKind
@@ -28,9 +29,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 def kind_choices():
-    from governance.meetings.services import kind_labels
-
-    return [SelectChoice(kind.value, label) for kind, label in kind_labels().items()]
+    return [SelectChoice(value, str(label)) for value, label in labels.ITEM_KINDS.items()]
 
 
 class MeetingForm(SafeForm):

@@ -596,14 +596,6 @@ def hands_to_record(poll: Poll) -> list[City]:
     return sorted((c for c in cities if c.id not in voted and c.id not in delegated), key=members.sort_key)
 
 
-def cast_label(mode: str) -> str:
-    return {
-        "online": _("online"),
-        "proxy": _("by proxy"),
-        "in_room": _("hand in the room"),
-    }[str(mode)]
-
-
 def may_revote(poll: Poll) -> bool:
     """A re-vote follows a closed poll that failed for want of a quorum or on a tie, once."""
     result = poll.result

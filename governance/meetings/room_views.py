@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from governance import labels
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
 from governance.errors import DomainError
@@ -174,8 +175,6 @@ def proxies_mandate(meeting_id, proxy_id):
 @role_required(Role.CHAIR, Role.SECRETARIAT)
 def poll_hand(poll_id):
     """Record a city's vote given by hand in the room (named polls), entered by the chair or the secretariat."""
-    from governance.voting.views import choice_label
-
     poll = voting.get_poll(poll_id)
     choice = request.form.get("choice", "")
     city_id = _int_field("city_id")
@@ -190,7 +189,7 @@ def poll_hand(poll_id):
             _(
                 "Recorded: %(city)s votes %(choice)s (hand in the room).",
                 city=room.city_name(city_id),
-                choice=choice_label(choice),
+                choice=labels.choice(choice),
             ),
             "success",
         )
@@ -263,7 +262,6 @@ def ballot_context(poll: Poll) -> dict:
         "may_revote": room.may_revote(poll) and room.can_manage_presence(current_user),
         "effects_sentences": room.effects_sentences(result.get("effects")) if result else [],
         "not_voted_cities": [db.session.get(City, i) for i in (result or {}).get("not_voted", [])],
-        "cast_label": room.cast_label,
         "meeting": db.session.get(room.Meeting, poll.meeting_id) if poll.meeting_id else None,
     }
 

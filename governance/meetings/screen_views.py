@@ -198,7 +198,6 @@ def decision_list(meeting_id):
         adoption=decisions.adoption_of(proposal),
         may_propose=decisions.can_propose_decisions(current_user),
         next_meetings=decisions.next_meetings(meeting),
-        outcome_label=decisions.outcome_label,
     )
 
 

@@ -93,18 +93,6 @@ def format_time(value: dt.time) -> str:
     return value.strftime("%H:%M")
 
 
-def kind_labels() -> dict[str, str]:
-    """The programme kinds in words, in the user's language."""
-    return {
-        ItemKind.THEME_SESSION: _("Theme session"),
-        ItemKind.THEME_GROUP: _("Theme group"),
-        ItemKind.PILLAR: _("Pillar meeting"),
-        ItemKind.GENERAL_BOARD: _("General board"),
-        ItemKind.DRINKS: _("Drinks"),
-        ItemKind.OTHER: _("Other"),
-    }
-
-
 # -- meetings ----------------------------------------------------------------------------
 
 

@@ -64,7 +64,7 @@ def _time_slots(items):
 
 @bp.app_context_processor
 def meeting_helpers():
-    return {"format_time": services.format_time, "kind_labels": services.kind_labels, "can_retie": services.can_retie}
+    return {"format_time": services.format_time, "can_retie": services.can_retie}
 
 
 # -- meetings and their programme ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from governance import clock
+from governance import clock, labels
 from governance.accounts.auth import login_required, role_required
 from governance.accounts.models import Role
 from governance.api.common import parse_iso_date
@@ -114,11 +114,9 @@ def _displayed_rows(rows: list, linked: bool) -> list[ShownRow]:
     from babel.numbers import get_group_symbol
     from flask_babel import get_locale
 
-    from governance.main import city_status_label
-
     group = get_group_symbol(get_locale())
 
-    status_labels = {value: city_status_label(value) for value in members.CityStatus.ALL}
+    status_labels = {value: labels.city_status(value) for value in members.CityStatus.ALL}
     dates = {d for r in rows for d in (r.reference_date, r.member_since, r.member_from, r.member_until) if d}
     long_dates = {day_: format_date(day_, "long") for day_ in dates}
     before_records = _("before 2009")

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from governance import labels
 from governance.input_guard import SafeForm
 
 
@@ -12,11 +13,7 @@ class MotionForm(SafeForm):
     description = TextAreaField(_l("Proposal"), validators=[Length(max=10_000)])
     majority = SelectField(
         _l("Majority required"),
-        choices=[
-            ("simple", _l("Simple: more votes for than against")),
-            ("absolute", _l("Absolute: more than half of all votes cast")),
-            ("two_thirds", _l("Two thirds of the votes for and against")),
-        ],
+        choices=labels.choices(labels.MAJORITY_CHOICES),
     )
     meeting_id = SelectField(_l("Meeting"), coerce=int, default=0, validate_choice=False)
     secret = BooleanField(_l("Secret ballot (who voted is recorded apart from how)"))

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
-from governance import clock
+from governance import clock, labels
 
 VERIFY_COMMAND = "flask --app governance record verify FILE"
 
@@ -29,14 +29,6 @@ def _when(value: Optional[str]) -> str:
 
 def _day(value: Optional[str]) -> str:
     return format_date(dt.date.fromisoformat(value), "long") if value else "—"
-
-
-def cast_label(cast: Optional[str]) -> str:
-    return {
-        "online": _("online"),
-        "proxy": _("by proxy"),
-        "in_room": _("by hand in the room"),
-    }.get(cast or "online", cast or "")
 
 
 def effect_lines(record: dict[str, Any]) -> list[str]:
@@ -69,7 +61,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from governance.meetings.badges import _font_names
-    from governance.voting.views import choice_label, majority_label, reason_sentence
+    from governance.voting.views import reason_sentence
 
     record = signed["record"]
     regular, bold = _font_names()
@@ -117,7 +109,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
             if poll.get("secret")
             else _("named vote: how each city votes is published with the result"),
         ),
-        (_("Rule applied"), majority_label(record.get("majority") or poll.get("majority") or "simple")),
+        (_("Rule applied"), labels.majority(record.get("majority") or poll.get("majority") or "simple")),
         (_("Quorum"), _("more than half of the eligible cities cast a vote")),
     ]
     table = Table([[p(k, strong), p(v)] for k, v in facts], colWidths=[38 * mm, width - 38 * mm])
@@ -130,7 +122,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
         story.append(p(line, strong))
     tally = record.get("tally") or {}
     tally_rows = [
-        [p(_("For"), strong), p(_("Against"), strong), p(_("Abstain"), strong), p(_("Cast"), strong)],
+        [p(labels.choice(c), strong) for c in ("yes", "no", "abstain")] + [p(_("Cast"), strong)],
         [
             p(tally.get("yes", 0)),
             p(tally.get("no", 0)),
@@ -177,7 +169,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
         story.append(p(_("How each city voted"), heading))
         rows = [[p(_("City"), strong), p(_("Choice"), strong), p(_("How cast"), strong), p(_("Receipt"), strong)]]
         for vote in votes:
-            how = cast_label(vote.get("cast"))
+            how = labels.cast_mode(vote.get("cast"))
             if vote.get("entered_by"):
                 how += " (" + _("entered by %(name)s", name=vote["entered_by"]) + ")"
             if vote.get("cast_by_city"):
@@ -185,7 +177,7 @@ def record_pdf(signed: dict[str, Any]) -> bytes:
             rows.append(
                 [
                     p(vote.get("city") or names.get(vote.get("city_id"), "")),
-                    p(choice_label(vote.get("choice"))),
+                    p(labels.choice(vote.get("choice"))),
                     p(how, small),
                     Paragraph(escape(vote.get("receipt") or ""), mono),
                 ]

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
-from flask_babel import force_locale, pgettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
-from governance import audit, clock
+from governance import audit, clock, labels
 from governance.accounts.models import Role, User
 from governance.admissions import services as admissions
 from governance.admissions.models import Application, ApplicationStatus
@@ -123,7 +123,7 @@ def create_poll(
                 _(
                     "The application of %(name)s is %(status)s; no vote can be put on it.",
                     name=application.city.name,
-                    status=status_label(application.status),
+                    status=labels.application_status(application.status),
                 )
             )
         pending = db.session.scalars(
@@ -203,7 +203,7 @@ def open_poll(actor, poll: Poll) -> Poll:
                 _(
                     "The application of %(name)s is %(status)s; its vote cannot open.",
                     name=application.city.name,
-                    status=status_label(application.status),
+                    status=labels.application_status(application.status),
                 )
             )
         if admissions.seats_left(network, today) < 1:
@@ -557,13 +557,3 @@ def poll_json(poll: Poll) -> dict:
         "closed_at": poll.closed_at.isoformat(timespec="seconds") if poll.closed_at else None,
         "result": poll.result,
     }
-
-
-def status_label(status: ApplicationStatus) -> str:
-    return {
-        ApplicationStatus.RECEIVED: _("received"),
-        ApplicationStatus.VOTING: _("being voted on"),
-        ApplicationStatus.ADMITTED: _("admitted"),
-        ApplicationStatus.REJECTED: pgettext("application status", "rejected"),
-        ApplicationStatus.WITHDRAWN: _("withdrawn"),
-    }[status]

@@ -19,10 +19,6 @@ from governance.voting.texts import turnout_sentence
 bp = Blueprint("voting", __name__)
 
 
-def choice_label(choice: str) -> str:
-    return {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain")}[str(choice)]
-
-
 def reason_sentence(result: dict) -> str:
     """The outcome in a sentence: "Adopted: 30 for, 5 against, 3 abstentions; quorum met, 38 of 38 cities"."""
     counts = ngettext(
@@ -46,14 +42,6 @@ def reason_sentence(result: dict) -> str:
     return _("Rejected: %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
 
 
-def majority_label(majority: str) -> str:
-    return {
-        "simple": _("simple majority (more for than against; abstentions do not count)"),
-        "absolute": _("absolute majority (more than half of all votes cast)"),
-        "two_thirds": _("two-thirds majority (at least two thirds of the votes for and against)"),
-    }[str(majority)]
-
-
 def percentages(result: dict) -> dict[str, str]:
     cast = result["cast"] or 1
     # One decimal, so that the shares of a small board visibly add up to 100.
@@ -63,9 +51,7 @@ def percentages(result: dict) -> dict[str, str]:
 @bp.app_context_processor
 def voting_helpers():
     return {
-        "choice_label": choice_label,
         "reason_sentence": reason_sentence,
-        "majority_label": majority_label,
         "result_percentages": percentages,
         "turnout_sentence": turnout_sentence,
     }
