@@ -62,6 +62,8 @@ class EmailBackend(mailman_smtp.EmailBackend):
 
 def init_app(app: Flask) -> None:
     """Give the MAIL_* settings to Flask-Mailman (MAIL_SENDER is its MAIL_DEFAULT_SENDER)."""
+    if app.config.get("MAIL_USE_TLS") and app.config.get("MAIL_USE_SSL"):
+        raise RuntimeError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (TLS from the start) exclude each other: set one.")
     app.config.setdefault("MAIL_DEFAULT_SENDER", app.config["MAIL_SENDER"])
     app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
     mailman.init_app(app)

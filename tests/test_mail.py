@@ -69,6 +69,7 @@ FAILURES = {
     "address refused": ({}, "refused@example.test", "mailbox unavailable"),
     "message rejected": ({}, "reject-me@example.test", "message rejected"),
     "no STARTTLS": ({"MAIL_USE_TLS": True}, "jan@example.test", "STARTTLS"),
+    "no TLS from the start": ({"MAIL_USE_SSL": True}, "jan@example.test", "SSL"),
     "no login": ({"MAIL_USERNAME": "sec", "MAIL_PASSWORD": "secret"}, "jan@example.test", "AUTH"),
 }
 
@@ -197,3 +198,10 @@ def test_starttls_checks_the_servers_certificate(monkeypatch):
     monkeypatch.setattr(smtplib.SMTP, "starttls", lambda self, *a, context=None, **k: seen.setdefault("c", context))
     _VerifyingSMTP.starttls(object.__new__(_VerifyingSMTP))
     assert seen["c"].verify_mode == ssl.CERT_REQUIRED and seen["c"].check_hostname
+
+
+def test_starttls_and_tls_from_the_start_are_refused_together_at_start():
+    from tests.conftest import make_app
+
+    with pytest.raises(RuntimeError, match="exclude each other"):
+        make_app(MAIL_USE_TLS=True, MAIL_USE_SSL=True)
