@@ -122,7 +122,7 @@ def test_a_board_member_follows_the_member_count_to_a_read_only_list(app, api, l
     city_page = client.get(city_link)
     assert city_page.status_code == 200
     shown = city_page.get_data(as_text=True)
-    assert "Bevolking" in shown and "/edit" not in shown and "/population" not in shown and "board-members" not in shown
+    assert "Inwoners" in shown and "/edit" not in shown and "/population" not in shown and "board-members" not in shown
     assert api("GET", "/cities", token=lelystad["tokens"][board]).status_code == 200
     assert api("GET", city_link, token=lelystad["tokens"][board]).status_code == 200
     # The pages to change a city stay the secretariat's.

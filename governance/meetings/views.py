@@ -519,7 +519,7 @@ def document_version_new(document_id):
     document = db.get_or_404(services.MeetingDocument, document_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Choose a PDF file to upload."), "error")
+        flash(" ".join(str(error) for error in form.file.errors) or _("Choose a PDF file to upload."), "error")
         return redirect(url_for("meetings.meeting_detail", meeting_id=document.meeting_id) + "#documents")
     try:
         version = services.add_version(current_user, document, _read_upload(form.file.data))
