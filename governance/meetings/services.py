@@ -1070,11 +1070,6 @@ def add_agenda_item(
     return item
 
 
-def can_retie(user) -> bool:
-    """The secretariat, and the chair who finds at the meeting that the document has a newer version."""
-    return Meeting.can_retie(user)
-
-
 def tie_to_latest_version(actor, item: AgendaItem) -> AgendaItem:
     """Tie a motion to the newest version of its document, as long as its vote has not opened."""
     if item.document_version is None:

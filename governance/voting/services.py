@@ -250,11 +250,6 @@ def open_poll(actor, poll: Poll) -> Poll:
 # -- voting ------------------------------------------------------------------------------------
 
 
-def can_vote(user: User, poll: Poll) -> bool:
-    """Whether the user casts the vote of a city eligible in this poll: the rule is Poll.can_vote."""
-    return poll.can_vote(user)
-
-
 # The vote's statements, built once per dialect: a meeting of thousands casts them thousands of times.
 _VOTE_STATEMENTS: dict[str, dict] = {}
 
