@@ -11,23 +11,27 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
 from governance import clock
-from governance.accounts.models import Role
+from governance.accounts.models import Role, User
+from governance.admissions.models import Application
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.i18n import LANGUAGE_COOKIE
+from governance.meetings.models import Meeting
+from governance.members.models import City, Network
+from governance.voting.models import Poll
 
 bp = Blueprint("main", __name__)
 FILE_SUFFIX = re.compile(r"\.(svg|png|csv|xlsx|pdf|ics|json)$")
 
-# (endpoint, label, roles that see it)
+# (endpoint, label, the rule of who sees it: the one its page is guarded by)
 MENU = (
     ("main.index", "Overview", None),
-    ("members.city_list", "Cities", (Role.SECRETARIAT,)),
-    ("admissions.application_list", "Applications", (Role.SECRETARIAT, Role.DAILY_BOARD, Role.CHAIR)),
-    ("voting.poll_list", "Votes", (Role.SECRETARIAT, Role.CHAIR, Role.BOARD)),
-    ("meetings.meeting_list", "Network day", None),
-    ("charts.index", "Charts", (Role.SECRETARIAT, Role.BOARD)),
-    ("accounts.user_list", "Accounts", (Role.SECRETARIAT,)),
+    ("members.city_list", "Cities", City.can_read),
+    ("admissions.application_list", "Applications", Application.can_read),
+    ("voting.poll_list", "Votes", Poll.can_read),
+    ("meetings.meeting_list", "Network day", Meeting.can_read),
+    ("charts.index", "Charts", Network.can_view_charts),
+    ("accounts.user_list", "Accounts", User.can_manage_accounts),
 )
 
 
@@ -61,8 +65,8 @@ def layout_helpers():
     def menu_items() -> list[dict]:
         labels = menu_labels()
         items = []
-        for endpoint, label, roles in MENU:
-            if roles and not current_user.has_role(*roles):
+        for endpoint, label, rule in MENU:
+            if rule is not None and not rule(current_user):
                 continue
             try:
                 url = url_for(endpoint)
@@ -74,6 +78,13 @@ def layout_helpers():
     return {
         "network_name": network_name,
         "menu_items": menu_items,
+        # The models, so that templates ask the same can_* rules as the routes: {% if Poll.can_open(current_user) %}
+        "Application": Application,
+        "City": City,
+        "Meeting": Meeting,
+        "Network": Network,
+        "Poll": Poll,
+        "User": User,
     }
 
 

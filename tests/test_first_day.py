@@ -116,10 +116,18 @@ def test_a_board_member_follows_the_member_count_to_a_read_only_list(app, api, l
     response = client.get(link)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Een stad toevoegen" not in page and 'href="/cities/' not in page
+    assert "Een stad toevoegen" not in page
+    # Each city's page reads as the API's /cities/{id} does: its population history, without the secretariat's tools.
+    city_link = re.search(r'<a href="(/cities/\d+)">', page).group(1)
+    city_page = client.get(city_link)
+    assert city_page.status_code == 200
+    shown = city_page.get_data(as_text=True)
+    assert "Inwoners" in shown and "/edit" not in shown and "/population" not in shown and "board-members" not in shown
     assert api("GET", "/cities", token=lelystad["tokens"][board]).status_code == 200
+    assert api("GET", city_link, token=lelystad["tokens"][board]).status_code == 200
     # The pages to change a city stay the secretariat's.
     assert client.get("/cities/new").status_code == 403
+    assert client.get(city_link + "/edit").status_code == 403
 
 
 def test_all_cities_counts_the_members_and_labels_the_candidates(app, api, lelystad):  # noqa: F811

@@ -38,10 +38,11 @@ ALLOWED = {
         "/applications",
         "/polls",
     },
-    # Every role reads the member list (the API's /cities answers them too); only the secretariat manages it.
-    "chair": {"/cities", "/applications", "/polls"},
-    "board": {"/cities", "/polls"},
-    "daily_board": {"/cities", "/applications"},
+    # Every role reads the member list, each city, the applications and the polls (as the API answers them);
+    # only the secretariat manages cities and accounts. The whole table is tests/test_permissions.py.
+    "chair": {"/cities", "/cities/{city}", "/applications", "/polls"},
+    "board": {"/cities", "/cities/{city}", "/applications", "/polls"},
+    "daily_board": {"/cities", "/cities/{city}", "/applications", "/polls"},
 }
 
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from governance import clock
-from governance.accounts.models import ApiToken, Role, User
+from governance.accounts.models import Anonymous, ApiToken, User
 from governance.accounts.token_use import init_token_use, note_use
 from governance.extensions import db, login_manager, sqlite_deferred
 
@@ -32,6 +32,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    login_manager.anonymous_user = Anonymous  # answers has_role (never), so every can_* rule takes it
     init_token_use(app)
 
     @login_manager.user_loader
@@ -110,23 +111,37 @@ def _authenticate_before_writing(token: str) -> Optional[User]:
     return user
 
 
-def role_required(*roles: Role) -> Callable:
-    """Page decorator: logged in, and holding one of the roles (403 otherwise)."""
+Rule = Callable[[object], bool]
+
+
+def allowed(rule: Rule) -> Callable:
+    """Page decorator: logged in (else the login page), and allowed by the rule, a can_* method (else 403).
+
+    The rule is the same method the API route names in `requires`, so a page and its API route never disagree.
+    """
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if roles and not current_user.has_role(*roles):
+            if not rule(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.permission = rule  # read by the role x route table test and the docs
         return wrapped
 
     return decorator
 
 
 def login_required(view: Callable) -> Callable:
-    """Page decorator: any logged-in user."""
-    return role_required()(view)
+    """Page decorator: any logged-in user, for the pages about the person themself (own account, own registration)."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped

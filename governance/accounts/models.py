@@ -6,6 +6,8 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 
 from governance import clock
 from governance.extensions import db
@@ -17,6 +19,49 @@ class Role(enum.StrEnum):
     CHAIR = "chair"
     BOARD = "board"
     DAILY_BOARD = "daily_board"
+
+
+EVERY_ROLE = tuple(Role)
+
+
+def holds(user, *roles: Role) -> bool:
+    """Whether someone holds one of the roles; no one (None) and anonymous visitors hold none.
+
+    The one primitive under every can_* rule: it asks only `has_role`, so a session user, a token's user
+    and a light user object all answer it alike.
+    """
+    has_role = getattr(user, "has_role", None)
+    return has_role is not None and has_role(*roles)
+
+
+def roles_problem(roles) -> Optional[str]:
+    """The sentence that refuses a combination of roles one account may not hold, or None.
+
+    The secretariat never votes (it runs the vote), so one account is never both secretariat and board member:
+    a person who is both gets two accounts.
+    """
+    if Role.SECRETARIAT in roles and Role.BOARD in roles:
+        return _(
+            "An account cannot be both secretariat and board member: the secretariat never votes. "
+            "Give the person two accounts."
+        )
+    return None
+
+
+def may_vote(user) -> bool:
+    """A board member who represents a city casts votes; the secretariat never does, whatever else it holds."""
+    return holds(user, Role.BOARD) and not holds(user, Role.SECRETARIAT) and getattr(user, "city_id", None) is not None
+
+
+class Anonymous(AnonymousUserMixin):
+    """The visitor who has not logged in: no roles, no city, no account number."""
+
+    id = None
+    city_id = None
+    roles: frozenset = frozenset()
+
+    def has_role(self, *roles: Role) -> bool:
+        return False
 
 
 class User(db.Model):
@@ -67,6 +112,11 @@ class User(db.Model):
     def has_role(self, *roles: Role) -> bool:
         """Whether the user holds any of the roles."""
         return bool(self.roles & set(roles))
+
+    @classmethod
+    def can_manage_accounts(cls, user) -> bool:
+        """The secretariat creates accounts, invites people and (de)activates accounts."""
+        return holds(user, Role.SECRETARIAT)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

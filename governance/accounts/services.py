@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from governance import audit, clock
 from governance.accounts.auth import hash_token, new_token_value
-from governance.accounts.models import ApiToken, Role, User, UserRole
+from governance.accounts.models import ApiToken, Role, User, UserRole, roles_problem
 from governance.accounts.passwords import password_problem
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
@@ -95,6 +95,8 @@ def create_user(actor, email, name, roles, password, city_id=None, function: str
                         value=str(value)[:40],
                     ),
                 )
+    if role_values and "roles" not in errors and roles_problem(role_values):
+        fail("roles", roles_problem(role_values))
     if password is None:
         pass  # no password yet: the person sets one through an invitation (accounts/invitations.py)
     else:

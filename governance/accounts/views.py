@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from governance import clock, mail
 from governance.accounts import invitations
 from governance.accounts import services as accounts
-from governance.accounts.auth import login_required, role_required
+from governance.accounts.auth import allowed, login_required
 from governance.accounts.forms import (
     BoardMemberForm,
     ForgotPasswordForm,
@@ -20,7 +20,7 @@ from governance.accounts.forms import (
     SetPasswordForm,
     UserForm,
 )
-from governance.accounts.models import Role
+from governance.accounts.models import User
 from governance.accounts.throttle import Throttled
 from governance.errors import DomainError, NotFound
 from governance.extensions import db, limiter
@@ -103,7 +103,7 @@ def _flash_mail_result(problem: str | None, sent: str) -> None:
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(User.can_manage_accounts)
 def user_list():
     form = UserForm()
     form.city_id.choices = _city_choices()
@@ -146,7 +146,7 @@ def user_list():
 
 
 @bp.route("/accounts/<int:user_id>/invite", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(User.can_manage_accounts)
 def send_invitation(user_id):
     user = accounts.get_user(user_id)
     try:
@@ -165,7 +165,7 @@ def _is_local(target: str | None) -> bool:
 
 
 @bp.route("/cities/<int:city_id>/board-members/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(User.can_manage_accounts)
 def add_board_member(city_id):
     city = db.get_or_404(City, city_id)
     form = BoardMemberForm()
@@ -245,7 +245,7 @@ def forgot_password():
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(User.can_manage_accounts)
 def set_active(user_id):
     user = accounts.get_user(user_id)
     active = request.form.get("active") == "1"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from governance import clock
+from governance.accounts.models import Role, holds
 from governance.extensions import db
 from governance.models_base import enum_column
 
@@ -54,3 +55,29 @@ class Application(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    # -- who may do what --------------------------------------------------------------------------
+
+    @classmethod
+    def can_read(cls, user) -> bool:
+        """Every role reads the applications with their criteria and the daily board's advice.
+
+        The secretariat registers them, the daily board advises, the chair puts them to the vote, and the board
+        members decide on them: the advice is addressed to them.
+        """
+        return holds(user, Role.SECRETARIAT, Role.DAILY_BOARD, Role.CHAIR, Role.BOARD)
+
+    @classmethod
+    def can_create(cls, user) -> bool:
+        """The secretariat registers an application."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_advise(cls, user) -> bool:
+        """The daily board records its advice (the qualitative criterion)."""
+        return holds(user, Role.DAILY_BOARD)
+
+    @classmethod
+    def can_withdraw(cls, user) -> bool:
+        """The secretariat withdraws an application on the city's request."""
+        return holds(user, Role.SECRETARIAT)

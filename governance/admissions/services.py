@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from governance import audit, clock
-from governance.accounts.models import Role
 from governance.admissions.models import ACTIVE_STATUSES, Advice, Application, ApplicationStatus
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
@@ -156,7 +155,7 @@ def create_application(actor, city_id, received_on, effective_on=None, motivatio
 
 def record_advice(actor, application: Application, advice, text) -> Application:
     """The daily board's advice on an application: positive or negative, with its reasoning."""
-    if actor is None or not actor.has_role(Role.DAILY_BOARD):
+    if not Application.can_advise(actor):
         raise Forbidden(_("Only the daily board records advice on an application."))
     errors: dict[str, list[str]] = {}
     try:

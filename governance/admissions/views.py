@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from governance import clock
-from governance.accounts.auth import role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.admissions import services as admissions
 from governance.admissions.forms import AdviceForm, ApplicationForm
+from governance.admissions.models import Application
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.members import services as members
@@ -18,11 +18,10 @@ from governance.views_common import errors_into_form
 from governance.voting.models import Poll
 
 bp = Blueprint("admissions", __name__)
-VIEWERS = (Role.SECRETARIAT, Role.DAILY_BOARD, Role.CHAIR)
 
 
 @bp.route("/applications", methods=["GET", "POST"])
-@role_required(*VIEWERS)
+@allowed(Application.can_read)
 def application_list():
     form = ApplicationForm()
 
@@ -33,7 +32,7 @@ def application_list():
     form.city_id.choices = [(0, _("— choose —"))] + [(c.id, c.name) for c in candidates]
     status = 200
     if request.method == "POST":
-        if not current_user.has_role(Role.SECRETARIAT):
+        if not Application.can_create(current_user):
             return render_template(
                 "errors/error.html", status=403, message=_("Only the secretariat registers applications.")
             ), 403
@@ -67,7 +66,7 @@ def application_list():
 
 
 @bp.route("/applications/<int:application_id>")
-@role_required(*VIEWERS)
+@allowed(Application.can_read)
 def application_detail(application_id):
     application = admissions.get_application(application_id)
     return _detail(
@@ -92,7 +91,7 @@ def _detail(application, advice_form, status=200):
 
 
 @bp.route("/applications/<int:application_id>/advice", methods=["POST"])
-@role_required(Role.DAILY_BOARD)
+@allowed(Application.can_advise)
 def application_advice(application_id):
     application = admissions.get_application(application_id)
     form = AdviceForm()
@@ -110,7 +109,7 @@ def application_advice(application_id):
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Application.can_withdraw)
 def application_withdraw(application_id):
     application = admissions.get_application(application_id)
     try:

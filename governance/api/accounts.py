@@ -4,7 +4,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from governance.accounts import services as accounts
-from governance.accounts.models import Role
+from governance.accounts.models import User
 from governance.accounts.throttle import Throttled
 from governance.api import bp
 from governance.api.common import ApiError, error_response, json_body, requires
@@ -28,7 +28,7 @@ def issue_token():
 
 
 @bp.post("/users")
-@requires(Role.SECRETARIAT)
+@requires(User.can_manage_accounts)
 def create_user(actor):
     data = json_body()
     user = accounts.create_user(

@@ -3,9 +3,8 @@
 from flask import request
 from flask_babel import gettext as _
 
-from governance.accounts.models import Role
 from governance.admissions import services as admissions
-from governance.admissions.models import ApplicationStatus
+from governance.admissions.models import Application, ApplicationStatus
 from governance.api import bp
 from governance.api.common import Fields, json_body, requires
 from governance.errors import ValidationFailed
@@ -13,7 +12,7 @@ from governance.extensions import db
 
 
 @bp.post("/applications")
-@requires(Role.SECRETARIAT)
+@requires(Application.can_create)
 def create_application(actor):
     data = json_body()
     fields = Fields(data)
@@ -29,7 +28,7 @@ def create_application(actor):
 
 
 @bp.get("/applications")
-@requires()
+@requires(Application.can_read)
 def list_applications(user):
     status = request.args.get("status") or None
     if status and status not in {s.value for s in ApplicationStatus}:
@@ -38,13 +37,13 @@ def list_applications(user):
 
 
 @bp.get("/applications/<int:application_id>")
-@requires()
+@requires(Application.can_read)
 def get_application(user, application_id):
     return admissions.application_json(admissions.get_application(application_id))
 
 
 @bp.post("/applications/<int:application_id>/advice")
-@requires(Role.DAILY_BOARD)
+@requires(Application.can_advise)
 def record_advice(actor, application_id):
     data = json_body()
     application = admissions.get_application(application_id)
@@ -59,7 +58,7 @@ def record_advice(actor, application_id):
 
 
 @bp.post("/applications/<int:application_id>/withdraw")
-@requires(Role.SECRETARIAT)
+@requires(Application.can_withdraw)
 def withdraw_application(actor, application_id):
     application = admissions.get_application(application_id)
     admissions.withdraw_application(actor, application)

@@ -2,11 +2,11 @@
 
 from flask import request
 
-from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import requires
 from governance.charts import serve
 from governance.charts.views import chart_response
+from governance.members.models import Network
 
 CHART_NAMES = 'any(membership, population, provinces, "population-history")'
 
@@ -16,14 +16,14 @@ def _options() -> serve.ChartOptions:
 
 
 @bp.get(f"/charts/<{CHART_NAMES}:chart>")
-@requires(Role.SECRETARIAT, Role.BOARD)
+@requires(Network.can_view_charts)
 def get_chart(user, chart: str):
     """GET /charts/membership|population|provinces|population-history?on=&format=svg|png|csv&dpi="""
     return chart_response(chart, _options())
 
 
 @bp.get("/charts/polls/<int:poll_id>")
-@requires(Role.SECRETARIAT, Role.BOARD)
+@requires(Network.can_view_charts)
 def get_poll_chart(user, poll_id: int):
     """GET /charts/polls/{id}?format=svg|png|csv&dpi=: a closed poll's result; 409 while it is open."""
     return chart_response("poll", _options(), poll_id)

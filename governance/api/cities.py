@@ -6,7 +6,6 @@ from flask import request
 from flask_babel import gettext as _
 
 from governance import clock
-from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import Fields, date_arg, json_body, requires
 from governance.errors import ValidationFailed
@@ -58,7 +57,7 @@ def _city_input(data: dict, *, creating: bool) -> members.CityInput:
 
 
 @bp.get("/cities")
-@requires()
+@requires(City.can_read)
 def list_cities(user):
     day = date_arg("on")
     status = request.args.get("status", "member")
@@ -69,7 +68,7 @@ def list_cities(user):
 
 
 @bp.post("/cities")
-@requires(Role.SECRETARIAT)
+@requires(City.can_create)
 def create_city(actor):
     city = members.create_city(actor, _city_input(json_body(), creating=True))
     db.session.commit()
@@ -77,13 +76,13 @@ def create_city(actor):
 
 
 @bp.get("/cities/<int:city_id>")
-@requires()
+@requires(City.can_read)
 def get_city(user, city_id):
     return city_json(members.get_city(city_id), date_arg("on"))
 
 
 @bp.patch("/cities/<int:city_id>")
-@requires(Role.SECRETARIAT)
+@requires(City.can_edit)
 def patch_city(actor, city_id):
     city = members.get_city(city_id)
     data = _city_input(json_body(), creating=False)

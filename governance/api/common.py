@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from governance import clock, input_guard
 from governance.accounts.auth import api_user
-from governance.accounts.models import Role, User
+from governance.accounts.models import User
 from governance.api import bp
 from governance.errors import DomainError, ValidationFailed
 
@@ -48,17 +48,24 @@ def current_user_or_401() -> User:
     return user
 
 
-def requires(*roles: Role) -> Callable:
-    """Route decorator: a valid token, and (when roles are named) one of those roles."""
+def requires(rule: Optional[Callable[[object], bool]] = None) -> Callable:
+    """Route decorator: a valid token (401), and, when a rule is named, allowed by it (403).
+
+    The rule is a can_* permission method of a model, e.g. `@requires(Poll.can_open)`: the same method the page
+    decorator `allowed` calls, so the page and the API answer alike. Without a rule, any valid token will do.
+    """
+    if rule is not None and not callable(rule):
+        raise TypeError("requires() takes a can_* permission method, not a list of roles")
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             user = current_user_or_401()
-            if roles and not user.has_role(*roles):
+            if rule is not None and not rule(user):
                 raise ApiError(403, "forbidden", _("Your account may not do this."))
             return view(user, *args, **kwargs)
 
+        wrapped.permission = rule
         return wrapped
 
     return decorator

@@ -5,10 +5,12 @@ from flask import jsonify
 from governance.api import bp
 from governance.api.common import requires
 from governance.meetings import decisions, services
+from governance.meetings.models import Meeting
+from governance.voting.models import Poll
 
 
 @bp.get("/meetings/<int:meeting_id>/decisions")
-@requires()
+@requires(Meeting.can_read)
 def meeting_decisions(user, meeting_id):
     return jsonify(decisions.decisions_json(services.get_meeting(meeting_id)))
 
@@ -77,7 +79,7 @@ def openapi_paths() -> dict:
 
 
 @bp.get("/polls/<int:poll_id>/record.pdf")
-@requires()
+@requires(Poll.can_read)
 def poll_record_pdf(user, poll_id):
     from governance.voting import services as voting
     from governance.voting.record_views import record_pdf_response

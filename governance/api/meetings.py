@@ -2,7 +2,6 @@
 
 from flask import Response, jsonify
 
-from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import Fields, id_list, json_body, requires
 from governance.extensions import db
@@ -50,13 +49,13 @@ def registration_json(registration: Registration) -> dict:
 
 
 @bp.get("/meetings")
-@requires()
+@requires(Meeting.can_read)
 def meetings_index(user):
     return jsonify({"items": [meeting_json(m) for m in services.list_meetings()]})
 
 
 @bp.post("/meetings")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_create)
 def meetings_create(user):
     fields = Fields(json_body())
     title = fields.text("title")
@@ -70,13 +69,13 @@ def meetings_create(user):
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@requires()
+@requires(Meeting.can_read)
 def meetings_show(user, meeting_id):
     return jsonify(meeting_json(services.get_meeting(meeting_id)))
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage)
 def meetings_add_item(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     data = json_body()
@@ -99,14 +98,14 @@ def meetings_add_item(user, meeting_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/registrations")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_see_attendance)
 def meetings_registrations(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     return jsonify({"items": [registration_json(r) for r in services.registrations(meeting)]})
 
 
 @bp.post("/meetings/<int:meeting_id>/registrations")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage)
 def meetings_register(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     data = json_body()
@@ -132,7 +131,7 @@ def meetings_register(user, meeting_id):
 
 
 @bp.delete("/meetings/<int:meeting_id>/registrations/<int:registration_id>")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage)
 def meetings_cancel_registration(user, meeting_id, registration_id):
     meeting = services.get_meeting(meeting_id)
     services.cancel_registration(user, services.get_registration(meeting, registration_id))
@@ -142,7 +141,7 @@ def meetings_cancel_registration(user, meeting_id, registration_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/attendance")
-@requires(Role.SECRETARIAT, Role.CHAIR)
+@requires(Meeting.can_see_attendance)
 def meetings_attendance(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     numbers = services.attendance(meeting)
@@ -166,7 +165,7 @@ def meetings_attendance(user, meeting_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/badges.pdf")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage)
 def meetings_badges(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
@@ -178,7 +177,7 @@ def meetings_badges(user, meeting_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
-@requires()
+@requires(Meeting.can_read)
 def meetings_calendar(user, meeting_id):
     meeting = services.get_meeting(meeting_id)
     return Response(

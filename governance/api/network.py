@@ -3,12 +3,12 @@
 import datetime as dt
 
 from governance import clock
-from governance.accounts.models import Role
 from governance.admissions.services import seats_left
 from governance.api import bp
 from governance.api.common import date_arg, json_body, requires
 from governance.extensions import db
 from governance.members import services as members
+from governance.members.models import Network
 
 
 def network_json(day: dt.date) -> dict:
@@ -36,13 +36,13 @@ def network_json(day: dt.date) -> dict:
 
 
 @bp.get("/network")
-@requires()
+@requires(Network.can_read)
 def get_network(user):
     return network_json(date_arg("on"))
 
 
 @bp.patch("/network")
-@requires(Role.SECRETARIAT)
+@requires(Network.can_change_cap)
 def patch_network(actor):
     data = json_body()
     members.change_cap(actor, members.get_network(), data.get("cap"), data.get("decision"))

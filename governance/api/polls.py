@@ -3,17 +3,16 @@
 from flask import request
 from flask_babel import gettext as _
 
-from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import json_body, requires
 from governance.errors import ValidationFailed
 from governance.extensions import db
 from governance.voting import services as voting
-from governance.voting.models import PollState
+from governance.voting.models import Poll, PollState
 
 
 @bp.post("/polls")
-@requires(Role.SECRETARIAT, Role.CHAIR)
+@requires(Poll.can_create)
 def create_poll(actor):
     data = json_body()
     poll = voting.create_poll(
@@ -31,7 +30,7 @@ def create_poll(actor):
 
 
 @bp.get("/polls")
-@requires()
+@requires(Poll.can_read)
 def list_polls(user):
     state = request.args.get("state") or None
     if state and state not in {s.value for s in PollState}:
@@ -40,13 +39,13 @@ def list_polls(user):
 
 
 @bp.get("/polls/<int:poll_id>")
-@requires()
+@requires(Poll.can_read)
 def get_poll(user, poll_id):
     return voting.poll_json(voting.get_poll(poll_id))
 
 
 @bp.post("/polls/<int:poll_id>/open")
-@requires(Role.CHAIR)
+@requires(Poll.can_open)
 def open_poll(actor, poll_id):
     poll = voting.open_poll(actor, voting.get_poll(poll_id))
     db.session.commit()
@@ -70,7 +69,7 @@ def cast_vote(user, poll_id):
 
 
 @bp.post("/polls/<int:poll_id>/close")
-@requires(Role.CHAIR)
+@requires(Poll.can_close)
 def close_poll(actor, poll_id):
     poll = voting.close_poll(actor, poll_id)
     db.session.commit()
@@ -78,7 +77,7 @@ def close_poll(actor, poll_id):
 
 
 @bp.get("/polls/<int:poll_id>/turnout")
-@requires(Role.CHAIR, Role.SECRETARIAT)
+@requires(Poll.can_see_turnout)
 def poll_turnout(user, poll_id):
     poll = voting.get_poll(poll_id)
     turnout = voting.turnout(poll)

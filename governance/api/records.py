@@ -4,11 +4,12 @@ from governance import keys
 from governance.api import bp
 from governance.api.common import requires
 from governance.voting import services as voting
+from governance.voting.models import Poll
 from governance.voting.record import signed_record
 
 
 @bp.get("/polls/<int:poll_id>/record")
-@requires()
+@requires(Poll.can_read)
 def poll_record(user, poll_id):
     # Whoever may read the poll's result may read its record (409 invalid_state until the close).
     return signed_record(voting.get_poll(poll_id))

@@ -2,21 +2,21 @@
 
 from flask import Response, request, send_file
 
-from governance.accounts.models import Role
 from governance.api import bp
 from governance.api.common import json_body, requires
 from governance.extensions import db
 from governance.meetings import room
+from governance.meetings.models import Meeting
 
 
 @bp.get("/meetings/<int:meeting_id>/presence")
-@requires()
+@requires(Meeting.can_read)
 def presence_index(user, meeting_id):
     return room.presence_json(room.get_meeting(meeting_id))
 
 
 @bp.get("/meetings/<int:meeting_id>/presence/<int:city_id>")
-@requires()
+@requires(Meeting.can_read)
 def presence_show(user, meeting_id, city_id):
     meeting = room.get_meeting(meeting_id)
     row = next((r for r in room.presence(meeting).rows if r.city.id == city_id), None)
@@ -26,7 +26,7 @@ def presence_show(user, meeting_id, city_id):
 
 
 @bp.put("/meetings/<int:meeting_id>/presence/<int:city_id>")
-@requires(Role.CHAIR, Role.SECRETARIAT)
+@requires(Meeting.can_manage_presence)
 def presence_set(user, meeting_id, city_id):
     meeting = room.get_meeting(meeting_id)
     row = room.set_presence(user, meeting, city_id, json_body().get("present"))
@@ -47,7 +47,7 @@ def _mandate_upload() -> tuple[dict, bytes | None]:
 
 
 @bp.post("/meetings/<int:meeting_id>/proxies")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage_proxies)
 def proxies_create(user, meeting_id):
     meeting = room.get_meeting(meeting_id)
     data, mandate = _mandate_upload()
@@ -57,14 +57,14 @@ def proxies_create(user, meeting_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/proxies")
-@requires()
+@requires(Meeting.can_read)
 def proxies_index(user, meeting_id):
     meeting = room.get_meeting(meeting_id)
     return {"items": [room.proxy_json(p) for p in room.proxies(meeting)]}
 
 
 @bp.delete("/meetings/<int:meeting_id>/proxies/<int:proxy_id>")
-@requires(Role.SECRETARIAT)
+@requires(Meeting.can_manage_proxies)
 def proxies_revoke(user, meeting_id, proxy_id):
     meeting = room.get_meeting(meeting_id)
     room.revoke_proxy(user, room.get_proxy(meeting, proxy_id))
@@ -73,7 +73,7 @@ def proxies_revoke(user, meeting_id, proxy_id):
 
 
 @bp.get("/meetings/<int:meeting_id>/proxies/<int:proxy_id>/mandate.pdf")
-@requires(Role.SECRETARIAT, Role.CHAIR)
+@requires(Meeting.can_read_mandates)
 def proxies_mandate(user, meeting_id, proxy_id):
     proxy = room.get_proxy(room.get_meeting(meeting_id), proxy_id)
     path = room.mandate_path(proxy)

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from governance import clock, exports, labels
-from governance.accounts.auth import role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.charts import serve
 from governance.charts.cache import data_version
 from governance.charts.dashboard import dashboard_facts
@@ -19,10 +18,10 @@ from governance.charts.texts import (
     texts_for,
 )
 from governance.errors import DomainError
+from governance.members.models import Network
 
 bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static", static_url_path="/static")
 
-VIEWERS = (Role.SECRETARIAT, Role.BOARD)
 CHART_NAMES = 'any(membership, population, provinces, "population-history")'
 
 
@@ -74,7 +73,7 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
 
 
 @bp.route("/")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def index():
     from governance.voting.services import list_polls
 
@@ -84,7 +83,7 @@ def index():
 
 
 @bp.route("/dashboard")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def dashboard():
     facts = dashboard_facts(clock.today())
     return render_template("charts/dashboard.html", facts=facts)
@@ -99,7 +98,7 @@ def _page_day() -> tuple[dt.date, Optional[str]]:
 
 
 @bp.route(f"/<{CHART_NAMES}:chart>")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def chart_page(chart: str):
     day, problem = _page_day()
     d = serve.cached_data(chart, day)
@@ -107,7 +106,7 @@ def chart_page(chart: str):
 
 
 @bp.route("/polls/<int:poll_id>")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def poll_page(poll_id: int):
     d = serve.cached_data("poll", clock.today(), poll_id)
     return _render_page("poll", d, clock.today(), None, rows=_table_rows("poll", d), poll_id=poll_id)
@@ -156,7 +155,7 @@ def _table_rows(chart: str, d) -> list[tuple]:
 
 
 @bp.route(f"/<{CHART_NAMES}:chart>/chart.<any(svg, png, csv):fmt>")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def image(chart: str, fmt: str):
     options = serve.parse_options(request.args.get("on"), fmt, request.args.get("dpi"))
     if fmt == "csv":
@@ -165,7 +164,7 @@ def image(chart: str, fmt: str):
 
 
 @bp.route("/polls/<int:poll_id>/chart.<any(svg, png, csv):fmt>")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def poll_image(poll_id: int, fmt: str):
     options = serve.parse_options(None, fmt, request.args.get("dpi"))
     if fmt == "csv":
@@ -205,7 +204,7 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
 
 
 @bp.route("/members.<any(csv, xlsx):fmt>")
-@role_required(*VIEWERS)
+@allowed(Network.can_view_charts)
 def members_export(fmt: str):
     from governance.charts import member_list
     from governance.members.services import get_network, name_on

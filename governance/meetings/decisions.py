@@ -15,19 +15,13 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from governance import audit, clock, labels
-from governance.accounts.models import Role, User
+from governance.accounts.models import User
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
 from governance.meetings import services
 from governance.meetings.minutes_models import DecisionList
 from governance.meetings.models import AgendaItem, Meeting
 from governance.voting.models import Poll, PollState
-
-
-def can_propose_decisions(user) -> bool:
-    """The secretariat puts a decision list to the next meeting."""
-    return bool(user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT))
-
 
 # -- which polls belong to a meeting --------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from governance import clock
+from governance.accounts.models import EVERY_ROLE, Role, holds
 from governance.extensions import db
 from governance.models_base import enum_column
 
@@ -45,6 +46,60 @@ class Meeting(db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.date} {self.title}>"
+
+    # -- who may do what --------------------------------------------------------------------------
+
+    @classmethod
+    def can_read(cls, user) -> bool:
+        """Every account reads the meetings: programme, published documents, agenda, decision list, calendar,
+        and in the room who is present and who holds which proxy."""
+        return holds(user, *EVERY_ROLE)
+
+    @classmethod
+    def can_manage(cls, user) -> bool:
+        """The secretariat makes and edits meetings: programme, invitations, registrations on someone's behalf,
+        badges, documents, the agenda, and puts the decision list to the next meeting."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_create(cls, user) -> bool:
+        """The secretariat creates a meeting."""
+        return cls.can_manage(user)
+
+    @classmethod
+    def can_see_attendance(cls, user) -> bool:
+        """The secretariat and the chair see who registered for what, and export it."""
+        return holds(user, Role.SECRETARIAT, Role.CHAIR)
+
+    @classmethod
+    def can_see_unpublished(cls, user) -> bool:
+        """The secretariat sees documents before their publication date; for others they do not exist yet."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_manage_presence(cls, user) -> bool:
+        """The chair and the secretariat mark who is present (and record hands raised in the room)."""
+        return holds(user, Role.CHAIR, Role.SECRETARIAT)
+
+    @classmethod
+    def can_manage_proxies(cls, user) -> bool:
+        """The secretariat records and revokes proxies (volmachten)."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_read_mandates(cls, user) -> bool:
+        """The chair and the secretariat read a proxy's signed mandate (a PDF with a signature on it)."""
+        return holds(user, Role.SECRETARIAT, Role.CHAIR)
+
+    @classmethod
+    def can_show_screen(cls, user) -> bool:
+        """The chair and the secretariat open the big screen and hand out (or revoke) its link."""
+        return holds(user, Role.CHAIR, Role.SECRETARIAT)
+
+    @classmethod
+    def can_retie(cls, user) -> bool:
+        """The secretariat, and the chair who finds at the meeting that a motion's document has a newer version."""
+        return holds(user, Role.SECRETARIAT, Role.CHAIR)
 
 
 class MeetingItem(db.Model):

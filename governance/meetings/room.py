@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from governance import audit, clock
-from governance.accounts.models import Role, User
+from governance.accounts.models import Role, User, holds
 from governance.database import lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
@@ -19,18 +19,6 @@ from governance.meetings.models import Meeting, MeetingPresence, PollPresence, P
 from governance.members import services as members
 from governance.members.models import City
 from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
-
-# -- who may do what in the room -------------------------------------------------------------------
-
-
-def can_manage_presence(user: Optional[User]) -> bool:
-    """The chair and the secretariat mark who is present and record hands raised in the room."""
-    return user is not None and user.has_role(Role.CHAIR, Role.SECRETARIAT)
-
-
-def can_manage_proxies(user: Optional[User]) -> bool:
-    """The secretariat records and revokes proxies."""
-    return user is not None and user.has_role(Role.SECRETARIAT)
 
 
 def get_meeting(meeting_id: int) -> Meeting:
@@ -435,7 +423,7 @@ def casting(
     if in_room is not None and not isinstance(in_room, bool):
         raise ValidationFailed.on("in_room", _("Must be true or false."))
     if in_room:
-        if not can_manage_presence(user):
+        if not Poll.can_record_hand(user):
             raise Forbidden(_("Only the chair or the secretariat records a hand raised in the room."))
         if secret:
             raise Conflict(_("A secret poll takes no hands in the room: how a city votes must stay unknown."))
@@ -443,7 +431,12 @@ def casting(
             raise ValidationFailed.on("city_id", _("Name the city whose hand is recorded."))
         _refuse_if_delegated(poll_id, meeting_id, city_id)
         return city_id, CastMode.IN_ROOM
-    if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
+    if not Poll.can_cast(user):
+        if holds(user, Role.SECRETARIAT):
+            raise Forbidden(
+                _("The secretariat never votes, not even on an account that also has the board role."),
+                code="not_eligible",
+            )
         raise Forbidden(_("Only a board member of a member city can vote."), code="not_eligible")
     if on_behalf_of is not None and on_behalf_of != user.city_id:
         if isinstance(on_behalf_of, bool) or not isinstance(on_behalf_of, int):
@@ -524,7 +517,7 @@ class Ballots:
 
 
 def ballots_for(user: Optional[User], poll: Poll) -> Ballots:
-    if user is None or user.city_id is None or not user.has_role(Role.BOARD):
+    if not Poll.can_cast(user):
         return Ballots(None, [], None)
     if poll.meeting_id is None or poll.state == PollState.DRAFT:
         return Ballots(user.city, [], None)

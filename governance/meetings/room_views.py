@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from governance import labels
-from governance.accounts.auth import role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings import room
+from governance.meetings.models import Meeting
 from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.models import Poll, PollVoter
@@ -59,7 +59,7 @@ def _int_field(name: str):
 
 
 @bp.route("/meetings/<int:meeting_id>/presence")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_read)
 def presence_page(meeting_id):
     meeting = room.get_meeting(meeting_id)
     state = room.presence(meeting)
@@ -68,12 +68,13 @@ def presence_page(meeting_id):
         meeting=meeting,
         state=state,
         polls=room.polls_of(meeting),
-        may_manage_proxies=room.can_manage_proxies(current_user),
+        may_manage_proxies=Meeting.can_manage_proxies(current_user),
+        may_manage_presence=Meeting.can_manage_presence(current_user),
     )
 
 
 @bp.route("/meetings/<int:meeting_id>/presence/<int:city_id>", methods=["POST"])
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_manage_presence)
 def presence_toggle(meeting_id, city_id):
     """One tap: the form says what the city becomes; with JavaScript the answer is JSON, without it the page."""
     meeting = room.get_meeting(meeting_id)
@@ -111,18 +112,18 @@ def _proxies_page(meeting, status=200, errors=None, chosen=None):
         state=room.presence(meeting),
         errors=errors or {},
         chosen=chosen or {},
-        may_manage=room.can_manage_proxies(current_user),
+        may_manage=Meeting.can_manage_proxies(current_user),
     ), status
 
 
 @bp.route("/meetings/<int:meeting_id>/proxies")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_read)
 def proxies_page(meeting_id):
     return _proxies_page(room.get_meeting(meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/proxies", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage_proxies)
 def proxies_record(meeting_id):
     meeting = room.get_meeting(meeting_id)
     upload = request.files.get("mandate")
@@ -147,7 +148,7 @@ def proxies_record(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/proxies/<int:proxy_id>/revoke", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage_proxies)
 def proxies_revoke(meeting_id, proxy_id):
     meeting = room.get_meeting(meeting_id)
     try:
@@ -162,7 +163,7 @@ def proxies_revoke(meeting_id, proxy_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/proxies/<int:proxy_id>/mandate.pdf")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_read_mandates)
 def proxies_mandate(meeting_id, proxy_id):
     proxy = room.get_proxy(room.get_meeting(meeting_id), proxy_id)
     return send_file(room.mandate_path(proxy), mimetype="application/pdf", download_name=f"volmacht-{proxy.id}.pdf")
@@ -172,7 +173,7 @@ def proxies_mandate(meeting_id, proxy_id):
 
 
 @bp.route("/polls/<int:poll_id>/hand", methods=["POST"])
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Poll.can_record_hand)
 def poll_hand(poll_id):
     """Record a city's vote given by hand in the room (named polls), entered by the chair or the secretariat."""
     poll = voting.get_poll(poll_id)
@@ -197,7 +198,7 @@ def poll_hand(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/revote", methods=["POST"])
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Poll.can_prepare_revote)
 def poll_revote(poll_id):
     """A new poll on the same question after a failed quorum or a tie, linked to the first."""
     poll = voting.get_poll(poll_id)
@@ -238,7 +239,7 @@ def ballot_context(poll: Poll) -> dict:
     from governance.accounts.models import User
 
     ballots = room.ballots_for(current_user, poll)
-    eligible = voting.can_vote(current_user, poll)
+    eligible = poll.can_vote(current_user)
     own = [(ballots.own, False)] if ballots.own is not None and eligible else []
     cards = []
     for city, held in own + [(c, True) for c in ballots.held]:
@@ -258,8 +259,8 @@ def ballot_context(poll: Poll) -> dict:
         "ballot_cards": cards,
         "delegated_to": ballots.delegated_to if eligible else None,
         "announce_city_id": session.pop(f"just-voted-{poll.id}", None),
-        "hands": room.hands_to_record(poll) if room.can_manage_presence(current_user) else [],
-        "may_revote": room.may_revote(poll) and room.can_manage_presence(current_user),
+        "hands": room.hands_to_record(poll) if Poll.can_record_hand(current_user) else [],
+        "may_revote": room.may_revote(poll) and Poll.can_prepare_revote(current_user),
         "effects_sentences": room.effects_sentences(result.get("effects")) if result else [],
         "not_voted_cities": [db.session.get(City, i) for i in (result or {}).get("not_voted", [])],
         "meeting": db.session.get(room.Meeting, poll.meeting_id) if poll.meeting_id else None,

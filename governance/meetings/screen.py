@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from governance import audit, clock
-from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings import services as meetings_services
@@ -28,11 +27,6 @@ from governance.voting.models import Poll, PollState
 
 SCREEN_SALT = "meeting-screen"
 DEFAULT_LINK_HOURS = 48
-
-
-def can_show_screen(user) -> bool:
-    """The chair and the secretariat open the big screen and hand out (or revoke) its link."""
-    return bool(user is not None and user.is_authenticated and user.has_role(Role.CHAIR, Role.SECRETARIAT))
 
 
 class ScreenLinkRefused(DomainError):

@@ -1,12 +1,11 @@
 """Pages of the meeting room: the big screen (for the chair, or by its signed link) and the decision list."""
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from governance.accounts.auth import login_required, role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings import decisions, record_section, screen  # noqa: F401 - record_section adds a section
@@ -116,14 +115,14 @@ def _screen_json(meeting: Meeting):
 
 
 @bp.route("/<int:meeting_id>/screen")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_show_screen)
 def screen_show(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     return _screen_page(meeting, url_for("meetings.screen_state", meeting_id=meeting.id))
 
 
 @bp.route("/<int:meeting_id>/screen/state.json")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_show_screen)
 def screen_state(meeting_id):
     return _screen_json(_meeting_or_404(meeting_id))
 
@@ -159,7 +158,7 @@ def screen_state_by_link(meeting_id, token):
 
 
 @bp.route("/<int:meeting_id>/screen/link")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_show_screen)
 def screen_link(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     token = screen.screen_token(meeting)
@@ -173,7 +172,7 @@ def screen_link(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/screen/revoke", methods=["POST"])
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Meeting.can_show_screen)
 def screen_revoke(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     screen.revoke_screen_links(current_user, meeting)
@@ -186,7 +185,7 @@ def screen_revoke(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/decisions")
-@login_required
+@allowed(Meeting.can_read)
 def decision_list(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     proposal = decisions.decision_list_of(meeting)
@@ -196,13 +195,13 @@ def decision_list(meeting_id):
         items=decisions.items_of(meeting),
         proposal=proposal,
         adoption=decisions.adoption_of(proposal),
-        may_propose=decisions.can_propose_decisions(current_user),
+        may_propose=Meeting.can_manage(current_user),
         next_meetings=decisions.next_meetings(meeting),
     )
 
 
 @bp.route("/<int:meeting_id>/decisions.pdf")
-@login_required
+@allowed(Meeting.can_read)
 def decision_list_pdf(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     proposal = decisions.decision_list_of(meeting)
@@ -215,11 +214,9 @@ def decision_list_pdf(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/decisions/propose", methods=["POST"])
-@login_required
+@allowed(Meeting.can_manage)
 def decision_list_propose(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    if not decisions.can_propose_decisions(current_user):
-        abort(403)
     target = db.session.get(Meeting, request.form.get("adopting_meeting_id", type=int) or 0)
     try:
         proposal = decisions.propose_for_adoption(current_user, meeting, target)

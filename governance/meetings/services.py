@@ -951,7 +951,7 @@ def _add_version(actor, document: MeetingDocument, data: bytes) -> DocumentVersi
 
 
 def may_see_unpublished(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.has_role(Role.SECRETARIAT)
+    return Meeting.can_see_unpublished(user)
 
 
 def visible_documents(meeting: Meeting, user, today: dt.date) -> list[MeetingDocument]:
@@ -1057,11 +1057,6 @@ def add_agenda_item(
         sha256=version.sha256 if version else None,
     )
     return item
-
-
-def can_retie(user) -> bool:
-    """The secretariat, and the chair who finds at the meeting that the document has a newer version."""
-    return user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.CHAIR)
 
 
 def tie_to_latest_version(actor, item: AgendaItem) -> AgendaItem:

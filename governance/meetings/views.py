@@ -19,8 +19,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from governance import clock, exports
-from governance.accounts.auth import login_required, role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed, login_required
 from governance.errors import DomainError, NotFound
 from governance.extensions import db
 from governance.meetings import mail, services
@@ -47,7 +46,7 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def _is_secretariat() -> bool:
-    return current_user.is_authenticated and current_user.has_role(Role.SECRETARIAT)
+    return Meeting.can_manage(current_user)
 
 
 def _time_slots(items):
@@ -64,20 +63,20 @@ def _time_slots(items):
 
 @bp.app_context_processor
 def meeting_helpers():
-    return {"format_time": services.format_time, "can_retie": services.can_retie}
+    return {"format_time": services.format_time, "can_retie": Meeting.can_retie}
 
 
 # -- meetings and their programme ---------------------------------------------------------------
 
 
 @bp.route("/")
-@login_required
+@allowed(Meeting.can_read)
 def meeting_list():
     return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=clock.today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_create)
 def meeting_new():
     form = MeetingForm()
     if form.validate_on_submit():
@@ -98,7 +97,7 @@ def meeting_new():
 
 
 @bp.route("/<int:meeting_id>")
-@login_required
+@allowed(Meeting.can_read)
 def meeting_detail(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     today = clock.today()
@@ -119,7 +118,7 @@ def meeting_detail(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def meeting_edit(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = MeetingForm(obj=meeting)
@@ -154,7 +153,7 @@ def _item_input(form: ItemForm) -> services.ItemInput:
 
 
 @bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def item_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = ItemForm()
@@ -174,7 +173,7 @@ def item_new(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def item_edit(meeting_id, item_id):
     meeting = _meeting_or_404(meeting_id)
     try:
@@ -204,7 +203,7 @@ def item_edit(meeting_id, item_id):
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def item_delete(meeting_id, item_id):
     meeting = _meeting_or_404(meeting_id)
     try:
@@ -221,7 +220,7 @@ def item_delete(meeting_id, item_id):
 
 
 @bp.route("/<int:meeting_id>/calendar.ics")
-@login_required
+@allowed(Meeting.can_read)
 def calendar(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     return _ics(meeting, None)
@@ -239,7 +238,7 @@ def _ics(meeting: Meeting, items) -> Response:
 
 
 @bp.route("/<int:meeting_id>/invitations", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def invitations(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = InviteForm()
@@ -385,7 +384,7 @@ def my_calendar(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/attendance")
-@role_required(Role.SECRETARIAT, Role.CHAIR)
+@allowed(Meeting.can_see_attendance)
 def attendance(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     return render_template(
@@ -398,7 +397,7 @@ def attendance(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/registrations/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def registration_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = OnBehalfForm()
@@ -426,7 +425,7 @@ def registration_new(meeting_id):
 
 
 @bp.route("/<int:meeting_id>/registrations/<int:registration_id>/delete", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def registration_delete(meeting_id, registration_id):
     meeting = _meeting_or_404(meeting_id)
     try:
@@ -442,21 +441,21 @@ def registration_delete(meeting_id, registration_id):
 
 
 @bp.route("/<int:meeting_id>/attendance.csv")
-@role_required(Role.SECRETARIAT, Role.CHAIR)
+@allowed(Meeting.can_see_attendance)
 def export_csv(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     return exports.download(services.export_csv(meeting), f"attendance-{meeting.date}.csv")
 
 
 @bp.route("/<int:meeting_id>/attendance.xlsx")
-@role_required(Role.SECRETARIAT, Role.CHAIR)
+@allowed(Meeting.can_see_attendance)
 def export_xlsx(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     return exports.download(services.export_xlsx(meeting), f"attendance-{meeting.date}.xlsx")
 
 
 @bp.route("/<int:meeting_id>/badges.pdf")
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def badges(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
@@ -477,7 +476,7 @@ def _read_upload(storage) -> bytes:
 
 
 @bp.route("/<int:meeting_id>/documents/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def document_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = DocumentForm()
@@ -507,12 +506,12 @@ def document_new(meeting_id):
 
 
 @bp.route("/documents/<int:document_id>/versions", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def document_version_new(document_id):
     document = db.get_or_404(services.MeetingDocument, document_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Choose a PDF file to upload."), "error")
+        flash(" ".join(str(error) for error in form.file.errors) or _("Choose a PDF file to upload."), "error")
         return redirect(url_for("meetings.meeting_detail", meeting_id=document.meeting_id) + "#documents")
     try:
         version = services.add_version(current_user, document, _read_upload(form.file.data))
@@ -526,7 +525,7 @@ def document_version_new(document_id):
 
 
 @bp.route("/documents/<int:document_id>/v<int:number>.pdf")
-@login_required
+@allowed(Meeting.can_read)
 def document_download(document_id, number):
     document = db.get_or_404(services.MeetingDocument, document_id)
     try:
@@ -569,7 +568,7 @@ def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
 
 
 @bp.route("/<int:meeting_id>/agenda/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def agenda_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = AgendaForm()
@@ -602,10 +601,8 @@ def agenda_new(meeting_id):
 
 
 @bp.route("/agenda/<int:agenda_id>/retie", methods=["POST"])
-@role_required(Role.SECRETARIAT, Role.CHAIR)
+@allowed(Meeting.can_retie)
 def agenda_retie(agenda_id):
-    if not services.can_retie(current_user):
-        abort(403)
     item = db.get_or_404(AgendaItem, agenda_id)
     try:
         services.tie_to_latest_version(current_user, item)
@@ -621,7 +618,7 @@ def agenda_retie(agenda_id):
 
 
 @bp.route("/agenda/<int:agenda_id>/delete", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(Meeting.can_manage)
 def agenda_delete(agenda_id):
     item = db.get_or_404(AgendaItem, agenda_id)
     meeting_id = item.meeting_id

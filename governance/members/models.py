@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from governance import clock
+from governance.accounts.models import EVERY_ROLE, Role, holds
 from governance.extensions import db
 from governance.models_base import enum_column
 
@@ -31,6 +32,21 @@ class Network(db.Model):
     max_proxies_per_holder: so.Mapped[int] = so.mapped_column(default=1)
 
     names: so.WriteOnlyMapped["NetworkName"] = so.relationship(back_populates="network")
+
+    @classmethod
+    def can_read(cls, user) -> bool:
+        """Every account reads the network as on a date: its name, members, population, cap and seats left."""
+        return holds(user, *EVERY_ROLE)
+
+    @classmethod
+    def can_change_cap(cls, user) -> bool:
+        """The secretariat records a change of the cap, with the board decision behind it."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_view_charts(cls, user) -> bool:
+        """The secretariat and the board members see the charts (membership, population, a poll's result)."""
+        return holds(user, Role.SECRETARIAT, Role.BOARD)
 
     __table_args__ = (
         sa.CheckConstraint("cap >= 1", name="cap_positive"),
@@ -89,6 +105,30 @@ class City(db.Model):
 
     def __repr__(self) -> str:
         return f"<City {self.name}>"
+
+    # -- who may do what --------------------------------------------------------------------------
+
+    @classmethod
+    def can_read(cls, user) -> bool:
+        """Every account reads the member list and each city's page (population history, membership).
+
+        Board members decide on admissions and ask who the members are; only the secretariat manages them.
+        """
+        return holds(user, *EVERY_ROLE)
+
+    @classmethod
+    def can_create(cls, user) -> bool:
+        """The secretariat adds a city."""
+        return holds(user, Role.SECRETARIAT)
+
+    @classmethod
+    def can_edit(cls, user) -> bool:
+        """The secretariat edits a city, records its population figures and adds its board members."""
+        return holds(user, Role.SECRETARIAT)
+
+    def can_vote_in(self, poll) -> bool:
+        """Whether this city is among the cities that vote in the poll (frozen when it opened)."""
+        return poll.is_eligible(self.id)
 
     def population_on(self, day: dt.date) -> Optional["PopulationFigure"]:
         """The latest figure whose reference date is on or before the day."""

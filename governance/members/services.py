@@ -43,18 +43,6 @@ class CityStatus:
     ALL = ("member", "applicant", "former", "none")
 
 
-def can_view_member_list(user) -> bool:
-    """Everyone with an account may read the member list (page and API alike): board members ask who the members are."""
-    return user is not None and user.is_authenticated
-
-
-def can_manage_cities(user) -> bool:
-    """Only the secretariat adds and edits cities and their figures."""
-    from governance.accounts.models import Role
-
-    return user is not None and user.is_authenticated and user.has_role(Role.SECRETARIAT)
-
-
 # -- the network -------------------------------------------------------------------
 
 

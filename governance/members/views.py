@@ -3,19 +3,19 @@
 import datetime as dt
 from typing import NamedTuple, Optional
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from governance import clock, labels
-from governance.accounts.auth import login_required, role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.api.common import parse_iso_date
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.forms import CityForm, EditCityForm, PopulationForm
+from governance.members.models import City
 from governance.views_common import errors_into_form
 
 bp = Blueprint("members", __name__)
@@ -34,11 +34,9 @@ def _day_arg() -> tuple[dt.date, str | None]:
 
 
 @bp.route("/cities")
-@login_required
+@allowed(City.can_read)
 def city_list():
     """The member list: every role may read it (the API's /cities answers them too); the secretariat manages it."""
-    if not members.can_view_member_list(current_user):
-        abort(403)
     day, date_problem = _day_arg()
     status = request.args.get("status", "member")
     if status not in (*members.CityStatus.ALL, "all"):
@@ -65,7 +63,7 @@ def city_list():
     network = members.get_network()
     return render_template(
         "members/list.html",
-        rows=_displayed_rows(rows, members.can_manage_cities(current_user)),
+        rows=_displayed_rows(rows, City.can_read(current_user)),
         count_text=_count_text(counts),
         members_counted=bool(member_rows),
         total=sum(r.population or 0 for r in totalled),
@@ -77,7 +75,7 @@ def city_list():
         date_problem=date_problem,
         network_name_on=members.name_on(network, day),
         statuses=members.CityStatus.ALL,
-        can_manage=members.can_manage_cities(current_user),
+        can_manage=City.can_create(current_user),
         query=query,
     )
 
@@ -147,7 +145,7 @@ def _displayed_rows(rows: list, linked: bool) -> list[ShownRow]:
 
 
 @bp.route("/cities/new", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(City.can_create)
 def city_new():
     form = CityForm()
     if form.validate_on_submit():
@@ -191,7 +189,7 @@ def city_new():
 
 
 @bp.route("/cities/<int:city_id>")
-@role_required(Role.SECRETARIAT)
+@allowed(City.can_read)
 def city_detail(city_id):
     city = db.get_or_404(members.City, city_id)
     today = clock.today()
@@ -204,7 +202,7 @@ def city_detail(city_id):
 
 
 @bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(City.can_edit)
 def city_edit(city_id):
     city = db.get_or_404(members.City, city_id)
     form = EditCityForm(obj=city)
@@ -227,7 +225,7 @@ def city_edit(city_id):
 
 
 @bp.route("/cities/<int:city_id>/population", methods=["POST"])
-@role_required(Role.SECRETARIAT)
+@allowed(City.can_edit)
 def population_new(city_id):
     city = db.get_or_404(members.City, city_id)
     form = PopulationForm()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from governance import clock
+from governance.accounts.models import EVERY_ROLE, Role, holds, may_vote
 from governance.extensions import db
 from governance.members.models import Majority
 from governance.models_base import enum_column
@@ -79,6 +80,66 @@ class Poll(db.Model):
     @property
     def result(self) -> Optional[dict[str, Any]]:
         return json.loads(self.result_json) if self.result_json else None
+
+    def is_eligible(self, city_id: Optional[int]) -> bool:
+        """Whether the city is on the poll's eligible list (empty until the poll opens)."""
+        if city_id is None or self.id is None:
+            return False
+        row = db.session.scalar(
+            sa.select(PollEligibleCity.city_id).where(
+                PollEligibleCity.poll_id == self.id, PollEligibleCity.city_id == city_id
+            )
+        )
+        return row is not None
+
+    # -- who may do what --------------------------------------------------------------------------
+
+    @classmethod
+    def can_read(cls, user) -> bool:
+        """Every role reads the polls, their turnout count, their results and their signed records.
+
+        Choices stay hidden until the close whoever reads; the daily board follows the votes on its advice.
+        """
+        return holds(user, *EVERY_ROLE)
+
+    @classmethod
+    def can_create(cls, user) -> bool:
+        """The secretariat and the chair prepare a poll (a draft)."""
+        return holds(user, Role.SECRETARIAT, Role.CHAIR)
+
+    @classmethod
+    def can_open(cls, user) -> bool:
+        """The chair opens a poll at the meeting."""
+        return holds(user, Role.CHAIR)
+
+    @classmethod
+    def can_close(cls, user) -> bool:
+        """The chair closes a poll at the meeting."""
+        return holds(user, Role.CHAIR)
+
+    @classmethod
+    def can_see_turnout(cls, user) -> bool:
+        """The chair and the secretariat follow live which cities have voted (never how)."""
+        return holds(user, Role.CHAIR, Role.SECRETARIAT)
+
+    @classmethod
+    def can_cast(cls, user) -> bool:
+        """Someone who casts a city's vote: a board member of a city, never the secretariat."""
+        return may_vote(user)
+
+    def can_vote(self, user) -> bool:
+        """Whether the user casts the vote of a city eligible in this poll (whether or not it has voted)."""
+        return may_vote(user) and self.is_eligible(user.city_id)
+
+    @classmethod
+    def can_record_hand(cls, user) -> bool:
+        """The chair and the secretariat record a vote given by hand in the room (named polls)."""
+        return holds(user, Role.CHAIR, Role.SECRETARIAT)
+
+    @classmethod
+    def can_prepare_revote(cls, user) -> bool:
+        """The chair and the secretariat prepare a re-vote after a failed quorum or a tie."""
+        return holds(user, Role.CHAIR, Role.SECRETARIAT)
 
 
 class PollEligibleCity(db.Model):

@@ -1,11 +1,10 @@
 """The signed record as a PDF for the minutes, on the closed poll's page (session login) and in the API (token)."""
 
 from flask import Response, abort
-from flask_login import current_user
 
-from governance.accounts.auth import login_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.voting import services as voting
+from governance.voting.models import Poll
 from governance.voting.views import bp
 
 
@@ -36,10 +35,8 @@ def record_helpers():
 
 
 @bp.route("/polls/<int:poll_id>/record.pdf")
-@login_required
+@allowed(Poll.can_read)
 def poll_record_pdf(poll_id):
-    if not current_user.has_role(Role.SECRETARIAT, Role.CHAIR, Role.BOARD):
-        abort(403)
     poll = voting.get_poll(poll_id)
     if poll.state.value != "closed":
         abort(409)

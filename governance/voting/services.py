@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from governance import audit, clock, labels
-from governance.accounts.models import Role, User
+from governance.accounts.models import User
 from governance.admissions import services as admissions
 from governance.admissions.models import Application, ApplicationStatus
 from governance.database import lock_for_share, lock_for_update
@@ -248,22 +248,6 @@ def open_poll(actor, poll: Poll) -> Poll:
 
 
 # -- voting ------------------------------------------------------------------------------------
-
-
-def _eligible_city_for(user: User, poll: Poll) -> Optional[int]:
-    if user is None or not user.has_role(Role.BOARD) or user.city_id is None:
-        return None
-    listed = db.session.scalar(
-        sa.select(PollEligibleCity.city_id).where(
-            PollEligibleCity.poll_id == poll.id, PollEligibleCity.city_id == user.city_id
-        )
-    )
-    return listed
-
-
-def can_vote(user: User, poll: Poll) -> bool:
-    """Whether the user is a board member of a city eligible in this poll (whether or not it voted)."""
-    return _eligible_city_for(user, poll) is not None
 
 
 # The vote's statements, built once per dialect: a meeting of thousands casts them thousands of times.
@@ -527,7 +511,7 @@ def turnout(poll: Poll) -> Turnout:
 
 def open_polls_for(user: User) -> list[Poll]:
     """The open polls in which the user's city may vote."""
-    if user.city_id is None or not user.has_role(Role.BOARD):
+    if not Poll.can_cast(user):
         return []
     return list(
         db.session.scalars(

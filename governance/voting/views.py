@@ -1,19 +1,18 @@
 """Pages: the board member's ballot, the chair's meeting screen, results."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from governance.accounts.auth import login_required, role_required
-from governance.accounts.models import Role
+from governance.accounts.auth import allowed
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings import room_views
 from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
-from governance.voting.models import Choice, PollState
+from governance.voting.models import Choice, Poll, PollState
 from governance.voting.texts import turnout_sentence
 
 bp = Blueprint("voting", __name__)
@@ -58,11 +57,11 @@ def voting_helpers():
 
 
 @bp.route("/polls")
-@role_required(Role.SECRETARIAT, Role.CHAIR, Role.BOARD)
+@allowed(Poll.can_read)
 def poll_list():
     my_polls = voting.open_polls_for(current_user)
     voted = {p.id: voting.vote_of_city(p, current_user.city_id) for p in my_polls}
-    sees_all = current_user.has_role(Role.SECRETARIAT, Role.CHAIR)
+    sees_all = Poll.can_create(current_user)  # who prepares polls sees every one, drafts included
     return render_template(
         "voting/list.html",
         my_polls=my_polls,
@@ -74,7 +73,7 @@ def poll_list():
 
 
 @bp.route("/polls/new", methods=["POST"])
-@role_required(Role.SECRETARIAT, Role.CHAIR)
+@allowed(Poll.can_create)
 def poll_create():
     application_id = request.form.get("application_id", type=int)
     meeting_id = request.form.get("meeting_id", type=int) or None
@@ -118,15 +117,13 @@ def poll_create():
 
 
 @bp.route("/polls/<int:poll_id>")
-@login_required
+@allowed(Poll.can_read)
 def poll_detail(poll_id):
     poll = voting.get_poll(poll_id)
-    is_voter = current_user.has_role(Role.BOARD) and voting.can_vote(current_user, poll)
-    if not (is_voter or current_user.has_role(Role.SECRETARIAT, Role.CHAIR, Role.BOARD)):
-        abort(403)
+    is_voter = poll.can_vote(current_user)
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
     receipt = session.get(f"receipt-{poll.id}-{current_user.city_id}")
-    turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
+    turnout = voting.turnout(poll) if Poll.can_see_turnout(current_user) else None
     from governance.meetings.services import documents_for_poll
 
     approves = documents_for_poll(poll)
@@ -155,7 +152,7 @@ def _voter_name(own_vote):
 
 
 @bp.route("/polls/<int:poll_id>/vote", methods=["POST"])
-@role_required(Role.BOARD)
+@allowed(Poll.can_cast)
 def poll_vote(poll_id):
     poll = voting.get_poll(poll_id)
     choice = request.form.get("choice", "")
@@ -178,7 +175,7 @@ def poll_vote(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/open", methods=["POST"])
-@role_required(Role.CHAIR)
+@allowed(Poll.can_open)
 def poll_open(poll_id):
     poll = voting.get_poll(poll_id)
     try:
@@ -193,7 +190,7 @@ def poll_open(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/close", methods=["GET", "POST"])
-@role_required(Role.CHAIR)
+@allowed(Poll.can_close)
 def poll_close(poll_id):
     poll = voting.get_poll(poll_id)
     if request.method == "GET" or request.form.get("confirmed") != "1":
@@ -212,7 +209,7 @@ def poll_close(poll_id):
 
 
 @bp.route("/polls/<int:poll_id>/turnout.json")
-@role_required(Role.CHAIR, Role.SECRETARIAT)
+@allowed(Poll.can_see_turnout)
 def poll_turnout(poll_id):
     poll = voting.get_poll(poll_id)
     turnout = voting.turnout(poll)

@@ -103,8 +103,9 @@ def test_markup_typed_by_a_user_is_refused_or_shown_as_text(app, people, page, l
     expect(page.get_by_role("link", name="'s-Hertogenbosch", exact=True)).to_be_visible()
 
 
-# /cities itself is open to every role (read-only, as GET /api/v1/cities): see tests/test_first_day.py.
-@pytest.mark.parametrize("path", ["/cities/new", "/accounts", "/applications"])
+# /cities, each city's page and /applications are open to every role (read-only, as the API answers them):
+# see tests/test_permissions.py for every route.
+@pytest.mark.parametrize("path", ["/cities/new", "/accounts"])
 def test_a_board_member_is_refused_the_secretariat_pages(app, people, page, log_in, path):
     city_id = people.city("Leeuwarden", population=108_249, code="GM0080", province="Friesland")
     _id, email = people.user("board", city_id=city_id)
@@ -117,5 +118,9 @@ def test_a_board_member_is_refused_the_secretariat_pages(app, people, page, log_
     # The refusal is a page of the app, still logged in: the menu and the logout button are there.
     expect(page.locator("form[action$='/logout']")).to_have_count(1)
 
-    response = page.goto(f"/cities/{city_id}")
+    response = page.goto(f"/cities/{city_id}/edit")
     assert response.status == 403
+    # The city's own page reads, without the secretariat's tools.
+    response = page.goto(f"/cities/{city_id}")
+    assert response.status == 200
+    expect(page.locator("form[action$='/population']")).to_have_count(0)
