@@ -4,13 +4,14 @@ from flask import jsonify
 
 from governance.api import bp
 from governance.api.common import requires
-from governance.meetings import decisions, services
+from governance.meetings import decisions
+from governance.meetings.meeting import get_meeting
 
 
 @bp.get("/meetings/<int:meeting_id>/decisions")
 @requires()
 def meeting_decisions(user, meeting_id):
-    return jsonify(decisions.decisions_json(services.get_meeting(meeting_id)))
+    return jsonify(decisions.decisions_json(get_meeting(meeting_id)))
 
 
 def openapi_paths() -> dict:

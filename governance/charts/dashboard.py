@@ -25,7 +25,7 @@ class DashboardFacts:
 def next_meeting(day: dt.date) -> Optional[Any]:
     """The first meeting on or after the day, if the meetings area is there and has one."""
     try:
-        from governance.meetings.services import list_meetings
+        from governance.meetings.meeting import list_meetings
     except ImportError:  # an installation without the meetings area
         return None
     upcoming = [m for m in list_meetings() if m.date >= day]

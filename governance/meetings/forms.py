@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from governance.form_fields import WholeNumberField
 from governance.input_guard import SafeForm
 from governance.meetings.models import ItemKind
+from governance.meetings.programme import kind_labels
 
 
 class CheckboxesField(SelectMultipleField):
@@ -28,8 +29,6 @@ class CheckboxesField(SelectMultipleField):
 
 
 def kind_choices():
-    from governance.meetings.services import kind_labels
-
     return [SelectChoice(kind.value, label) for kind, label in kind_labels().items()]
 
 

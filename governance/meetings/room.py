@@ -15,6 +15,7 @@ from governance.accounts.models import Role, User
 from governance.database import lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
+from governance.meetings.documents import check_pdf, documents_dir, store_file
 from governance.meetings.models import Meeting, MeetingPresence, PollPresence, Proxy
 from governance.members import services as members
 from governance.members.models import City
@@ -223,10 +224,8 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     giver, holder = cities["from_city_id"], cities["to_city_id"]
     if mandate is not None:
-        from governance.meetings.services import _check_pdf
-
         try:
-            _check_pdf(mandate)
+            check_pdf(mandate)
         except ValidationFailed as error:
             raise ValidationFailed(
                 error.message, fields={"mandate": error.fields.get("file", [error.message])}
@@ -283,9 +282,7 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
         meeting_id=meeting.id, from_city_id=giver.id, to_city_id=holder.id, created_by_id=getattr(actor, "id", None)
     )
     if mandate is not None:
-        from governance.meetings.services import _store
-
-        proxy.mandate_name, proxy.mandate_sha256 = _store(mandate)
+        proxy.mandate_name, proxy.mandate_sha256 = store_file(mandate)
         proxy.mandate_size = len(mandate)
     db.session.add(proxy)
     db.session.flush()
@@ -325,8 +322,6 @@ def proxies(meeting: Meeting) -> list[Proxy]:
 
 
 def mandate_path(proxy: Proxy) -> str:
-    from governance.meetings.services import documents_dir
-
     if not proxy.mandate_name:
         raise NotFound(_("This proxy has no signed mandate."))
     return os.path.join(documents_dir(), proxy.mandate_name)

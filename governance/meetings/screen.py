@@ -18,8 +18,8 @@ from governance import audit, clock
 from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import services as meetings_services
 from governance.meetings.decisions import meeting_polls
+from governance.meetings.meeting import network_name_on
 from governance.meetings.minutes_models import MeetingScreen
 from governance.meetings.models import Meeting
 from governance.members.models import Membership, NetworkName
@@ -138,7 +138,7 @@ def effects_of(poll: Poll) -> dict[str, Any]:
     if name is not None:
         before = name.valid_from - dt.timedelta(days=1) if name.valid_from else None
         effects["renamed"] = {
-            "from": meetings_services.network_name_on(before) if before else None,
+            "from": network_name_on(before) if before else None,
             "to": name.name,
             "valid_from": name.valid_from.isoformat() if name.valid_from else None,
         }
@@ -217,7 +217,7 @@ def screen_state(meeting: Meeting) -> ScreenState:
     poll = current_poll(meeting)
     state = ScreenState(
         meeting=meeting,
-        network_name=meetings_services.network_name_on(meeting.date),
+        network_name=network_name_on(meeting.date),
         poll=poll,
         presence=_presence(meeting, poll),
     )

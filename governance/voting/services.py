@@ -212,7 +212,8 @@ def open_poll(actor, poll: Poll) -> Poll:
                 code="cap_reached",
             )
         admissions.freeze_assessment(application, network)
-    from governance.meetings.services import documents_for_poll, lock_documents
+    from governance.meetings.agenda import documents_for_poll
+    from governance.meetings.documents import lock_documents
 
     points = documents_for_poll(poll)
     # Locked against a new version being uploaded meanwhile (add_version locks the same rows).

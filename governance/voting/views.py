@@ -141,7 +141,7 @@ def poll_detail(poll_id):
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
     receipt = session.get(f"receipt-{poll.id}-{current_user.city_id}")
     turnout = voting.turnout(poll) if current_user.has_role(Role.CHAIR, Role.SECRETARIAT) else None
-    from governance.meetings.services import documents_for_poll
+    from governance.meetings.agenda import documents_for_poll
 
     approves = documents_for_poll(poll)
     return render_template(
