@@ -32,7 +32,7 @@ class MailFailed(Exception):
 def sender_name() -> str:
     """The secretariat as the From line names it, with the network's name of today."""
     from governance import clock
-    from governance.members.services import get_network, name_on
+    from governance.network.rules import get_network, name_on
 
     return _("Secretariat %(network)s", network=name_on(get_network(), clock.today())).strip()
 

@@ -48,7 +48,7 @@ def menu_labels() -> dict[str, str]:
 def layout_helpers():
     def network_name() -> str:
 
-        from governance.members.services import get_network, name_on
+        from governance.network.rules import get_network, name_on
 
         if "network_name" not in g:  # asked three times per page; looked up once
             try:

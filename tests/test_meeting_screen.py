@@ -68,7 +68,7 @@ def test_admission_effects_are_stated(app, client, api, people):
     assen = people.city(name="Assen", code="GM0106", member_since=None)
     chair = people.token(people.user("chair")[1])
     with app.app_context():
-        from governance.members.services import get_network
+        from governance.network.rules import get_network
 
         get_network().rename_at_members, get_network().rename_to = 4, "G4plus"
         application = Application(city_id=assen, received_on=dt.date(2017, 6, 1), effective_on=dt.date(2018, 1, 1))

@@ -20,7 +20,7 @@ from governance.meetings.attendance import attendance
 from governance.meetings.documents import add_document, add_version
 from governance.meetings.fields import format_time
 from governance.meetings.invitations import _invitation_for, token_for
-from governance.meetings.meeting import create_meeting, network_name_on
+from governance.meetings.meeting import create_meeting
 from governance.meetings.models import (
     DocumentVersion,
     Invitation,
@@ -37,6 +37,7 @@ from governance.meetings.registrations import (
     register,
     update_registration,
 )
+from governance.network.rules import network_name_on
 
 
 def free_port() -> int:

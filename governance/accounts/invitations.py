@@ -138,7 +138,7 @@ def set_password(user: User, password, purpose: str) -> User:
 
 def _network_name() -> str:
     from governance import clock
-    from governance.members.services import get_network, name_on
+    from governance.network.rules import get_network, name_on
 
     return name_on(get_network(), clock.today())
 

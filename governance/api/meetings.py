@@ -11,10 +11,11 @@ from governance.meetings.attendance import attendance, badge_rows, registrations
 from governance.meetings.badges import badges_pdf
 from governance.meetings.calendar import meeting_calendar
 from governance.meetings.fields import TEXT_MAX, format_time
-from governance.meetings.meeting import create_meeting, get_meeting, list_meetings, network_name_on
+from governance.meetings.meeting import create_meeting, get_meeting, list_meetings
 from governance.meetings.models import Meeting, MeetingItem, Registration
 from governance.meetings.programme import ItemInput, add_item
 from governance.meetings.registrations import RegistrationInput, cancel_registration, get_registration, register
+from governance.network.rules import network_name_on
 
 
 def item_json(item: MeetingItem) -> dict:

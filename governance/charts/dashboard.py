@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from governance.admissions import services as admissions
 from governance.members import services as members
+from governance.network import rules
 
 
 @dataclass
@@ -35,15 +36,15 @@ def next_meeting(day: dt.date) -> Optional[Any]:
 def dashboard_facts(day: dt.date) -> DashboardFacts:
     from governance.voting.services import list_polls
 
-    network = members.get_network()
+    network = rules.get_network()
     applications = [a for a in admissions.list_applications() if a.is_active]
     return DashboardFacts(
         day=day,
-        name=members.name_on(network, day),
-        member_count=members.member_count_on(day),
+        name=rules.name_on(network, day),
+        member_count=rules.member_count_on(day),
         total_population=members.total_population_on(day),
         cap=network.cap,
-        seats_left=admissions.seats_left(network, day),
+        seats_left=rules.seats_left(network, day),
         open_applications=sorted(applications, key=lambda a: (a.received_on, a.id)),
         open_polls=list_polls("open"),
         draft_polls=list_polls("draft"),

@@ -16,6 +16,7 @@ from governance.errors import Conflict
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Membership, PopulationFigure
+from governance.network import rules
 
 # More bars than this would not be readable on one A4 page: the smallest cities are summed into one.
 MAX_BARS = 45
@@ -71,11 +72,11 @@ class MembershipData:
 
 def membership_data(on: dt.date) -> MembershipData:
     """The member count and the name at every date on or before `on` where either changed."""
-    network = members.get_network()
+    network = rules.get_network()
     periods = db.session.execute(
         sa.select(Membership.joined_on, Membership.left_on, City.name).join(City, City.id == Membership.city_id)
     ).all()
-    names = members.name_history(network)
+    names = rules.name_history(network)
 
     founding = 0
     change: dict[dt.date, int] = defaultdict(int)
@@ -187,7 +188,7 @@ def applicant_ids_on(day: dt.date, member_ids: set[int]) -> set[int]:
 
 def population_data(on: dt.date) -> PopulationData:
     """Each member's and each applicant's latest population figure on the day."""
-    member_ids = members.member_ids_on(on)
+    member_ids = rules.member_ids_on(on)
     applicant_ids = applicant_ids_on(on, member_ids)
     wanted = member_ids | applicant_ids
     figures = members.population_by_city_on(on, wanted) if wanted else {}
@@ -210,7 +211,7 @@ def population_data(on: dt.date) -> PopulationData:
             )
         )
     rows.sort(key=lambda c: (-(c.population or 0), c.city.casefold()))
-    return PopulationData(on=on, name=members.name_on(members.get_network(), on), cities=rows)
+    return PopulationData(on=on, name=rules.name_on(rules.get_network(), on), cities=rows)
 
 
 # -- population by province ---------------------------------------------------------------------
@@ -339,7 +340,7 @@ def population_history_data(on: dt.date) -> PopulationHistoryData:
         if not points and total == 0:
             continue
         points.append(PopulationPoint(day, total))
-    return PopulationHistoryData(on=on, name=members.name_on(members.get_network(), on), points=points)
+    return PopulationHistoryData(on=on, name=rules.name_on(rules.get_network(), on), points=points)
 
 
 # -- the result of a closed poll ---------------------------------------------------------------------

@@ -215,7 +215,7 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
 @role_required(*VIEWERS)
 def members_export(fmt: str):
     from governance.charts import exports
-    from governance.members.services import get_network, name_on
+    from governance.network.rules import get_network, name_on
 
     day = serve.parse_options(request.args.get("on"), None, None).on
     if fmt == "csv":

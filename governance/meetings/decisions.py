@@ -20,9 +20,9 @@ from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
 from governance.meetings.agenda import add_agenda_item, agenda, documents_for_poll, tie_to_latest_version
 from governance.meetings.documents import add_document, add_version
-from governance.meetings.meeting import network_name_on
 from governance.meetings.minutes_models import DecisionList
 from governance.meetings.models import AgendaItem, Meeting
+from governance.network.rules import network_name_on
 from governance.voting.models import Poll, PollState
 
 

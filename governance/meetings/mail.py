@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings.fields import format_time
-from governance.meetings.meeting import network_name_on
 from governance.meetings.models import Invitation, Meeting, PlaceStatus, RegistrationItem
 from governance.meetings.registrations import MOVED_UP_KEY
+from governance.network.rules import network_name_on
 
 
 def one_line(text: str) -> str:

@@ -1,4 +1,4 @@
-"""A meeting day: find, list, create and change one, and the network's name on its day."""
+"""A meeting day: find, list, create and change one."""
 
 import datetime as dt
 
@@ -62,12 +62,3 @@ def update_meeting(actor, meeting: Meeting, title, date, place, description="") 
         db.session.flush()
         audit.record("meeting.updated", meeting, actor, changes=changes)
     return meeting
-
-
-def network_name_on(day: dt.date) -> str:
-    from governance.members.services import get_network, name_on
-
-    try:
-        return name_on(get_network(), day)
-    except NotFound:
-        return ""

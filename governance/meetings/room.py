@@ -19,6 +19,7 @@ from governance.meetings.documents import check_pdf, documents_dir, store_file
 from governance.meetings.models import Meeting, MeetingPresence, PollPresence, Proxy
 from governance.members import services as members
 from governance.members.models import City
+from governance.network import rules
 from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
 
 # -- who may do what in the room -------------------------------------------------------------------
@@ -53,7 +54,7 @@ def _city(city_id: Any, field_name: str) -> City:
 def _member_city(meeting: Meeting, city_id: Any, field_name: str) -> City:
     """A city that is a member on the meeting's date; 422 with a sentence otherwise."""
     city = _city(city_id, field_name)
-    if city.id not in members.member_ids_on(meeting.date):
+    if city.id not in rules.member_ids_on(meeting.date):
         raise ValidationFailed.on(
             field_name,
             _(
@@ -108,11 +109,11 @@ class Presence:
     @property
     def needed(self) -> int:
         """The smallest number present or represented that is more than half of the members."""
-        return self.members // 2 + 1
+        return rules.quorum_needed(self.members)
 
     @property
     def quorum_present(self) -> bool:
-        return (self.present + self.represented) * 2 > self.members
+        return rules.quorum_met(self.present + self.represented, self.members)
 
     def sentence(self) -> str:
         """'21 of 38 present or represented; needed: 20'."""
@@ -231,7 +232,7 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
                 error.message, fields={"mandate": error.fields.get("file", [error.message])}
             ) from None
     _lock_meeting(meeting)
-    network = members.get_network()
+    network = rules.get_network()
     active = active_proxies(meeting)
 
     def conflict(message: str) -> Conflict:

@@ -19,10 +19,10 @@ from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings.decisions import meeting_polls
-from governance.meetings.meeting import network_name_on
 from governance.meetings.minutes_models import MeetingScreen
 from governance.meetings.models import Meeting
 from governance.members.models import Membership, NetworkName
+from governance.network.rules import network_name_on
 from governance.voting import services as voting
 from governance.voting.models import Poll, PollState
 

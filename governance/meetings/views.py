@@ -63,7 +63,7 @@ from governance.meetings.invitations import (
     invitees,
     send_invitations,
 )
-from governance.meetings.meeting import create_meeting, list_meetings, network_name_on, update_meeting
+from governance.meetings.meeting import create_meeting, list_meetings, update_meeting
 from governance.meetings.models import AgendaItem, Invitation, Meeting, MeetingDocument, PlaceStatus
 from governance.meetings.programme import ItemInput, add_item, delete_item, get_item, kind_labels, update_item
 from governance.meetings.registrations import (
@@ -72,6 +72,7 @@ from governance.meetings.registrations import (
     find_registration,
     get_registration,
 )
+from governance.network.rules import network_name_on
 from governance.views_common import errors_into_form
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")

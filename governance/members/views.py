@@ -16,6 +16,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.forms import CityForm, EditCityForm, PopulationForm
+from governance.network import rules
 from governance.views_common import errors_into_form
 
 bp = Blueprint("members", __name__)
@@ -62,7 +63,7 @@ def city_list():
         counts[row.status] += 1
     member_rows = [r for r in rows if r.status == members.CityStatus.MEMBER]
     totalled = member_rows if member_rows else rows
-    network = members.get_network()
+    network = rules.get_network()
     return render_template(
         "members/list.html",
         rows=_displayed_rows(rows, members.can_manage_cities(current_user)),
@@ -75,7 +76,7 @@ def city_list():
         sort=sort,
         descending=descending,
         date_problem=date_problem,
-        network_name_on=members.name_on(network, day),
+        network_name_on=rules.name_on(network, day),
         statuses=members.CityStatus.ALL,
         can_manage=members.can_manage_cities(current_user),
         query=query,
