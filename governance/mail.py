@@ -16,7 +16,9 @@ import sqlalchemy.orm as so
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from governance import clock
 from governance.extensions import db
+from governance.network.rules import get_network, name_on
 
 QUEUE_KEY = "governance.mail.queue"
 
@@ -31,9 +33,6 @@ class MailFailed(Exception):
 
 def sender_name() -> str:
     """The secretariat as the From line names it, with the network's name of today."""
-    from governance import clock
-    from governance.network.rules import get_network, name_on
-
     return _("Secretariat %(network)s", network=name_on(get_network(), clock.today())).strip()
 
 

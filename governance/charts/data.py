@@ -11,12 +11,16 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
+from governance.admissions.models import Application
 from governance.errors import Conflict
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Membership, PopulationFigure
 from governance.network import rules
+from governance.voting.models import PollState
+from governance.voting.services import get_poll
 
 # More bars than this would not be readable on one A4 page: the smallest cities are summed into one.
 MAX_BARS = 45
@@ -102,7 +106,7 @@ def membership_data(on: dt.date) -> MembershipData:
     points: list[MembershipPoint] = []
     count, name_index = founding, 0
     current_name = first_name
-    for day in sorted(set(change) | {day for day, _ in dated_names}):
+    for day in sorted(set(change) | {day for day, _name in dated_names}):
         count += change.get(day, 0)
         while name_index < len(dated_names) and dated_names[name_index][0] <= day:
             current_name = dated_names[name_index][1]
@@ -172,8 +176,6 @@ def applicant_ids_on(day: dt.date, member_ids: set[int]) -> set[int]:
     Only cities with an application and no membership that day can be applicants, so only
     those are loaded: asking every city's status took most of this chart's time at 400 cities.
     """
-    from governance.admissions.models import Application
-
     by_city: dict[int, list] = defaultdict(list)
     for application in db.session.scalars(sa.select(Application)):
         by_city[application.city_id].append(application)
@@ -378,11 +380,6 @@ class PollData:
 
 def poll_data(poll_id: int) -> PollData:
     """The frozen result of a closed poll; 404 for no such poll, 409 while it is not closed."""
-    from flask_babel import gettext as _
-
-    from governance.voting.models import PollState
-    from governance.voting.services import get_poll
-
     poll = get_poll(poll_id)
     result = poll.result
     if poll.state != PollState.CLOSED or result is None:

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
-from governance import clock
+from governance import clock, exports
 from governance.accounts.auth import role_required
 from governance.accounts.models import Role
+from governance.charts import exports as member_exports
 from governance.charts import serve
 from governance.charts.cache import data_version
 from governance.charts.dashboard import dashboard_facts
@@ -17,10 +18,14 @@ from governance.charts.texts import (
     chart_title,
     choice_label,
     current_locale,
+    long_date,
+    number,
     status_label,
     texts_for,
 )
 from governance.errors import DomainError
+from governance.network.rules import get_network, name_on
+from governance.voting.services import list_polls
 
 bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static", static_url_path="/static")
 
@@ -80,8 +85,6 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
 @bp.route("/")
 @role_required(*VIEWERS)
 def index():
-    from governance.voting.services import list_polls
-
     closed_polls = list_polls("closed")
     charts = [(name, chart_title(name)) for name in ("membership", "population", "provinces", "population-history")]
     return render_template("charts/index.html", charts=charts, closed_polls=closed_polls)
@@ -143,8 +146,6 @@ def _render_page(chart, d, day, problem, rows, poll_id=None):
 
 def _table_rows(chart: str, d) -> list[tuple]:
     """The CSV rows made readable: dates and numbers in the user's language, codes as words."""
-    from governance.charts.texts import long_date, number
-
     locale = current_locale()
     if chart in ("membership",):
         return [(long_date(p.day, locale), number(p.members, locale), p.name) for p in d.points]
@@ -194,8 +195,6 @@ def _page_csv_rows(chart: str, d) -> list[tuple]:
 
 def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional[int] = None) -> Response:
     """The CSV behind a chart page, as every download from the pages is (governance.exports), with its ETag."""
-    from governance import exports
-
     locale = current_locale()
     etag = serve.etag_for(data_version(), chart, poll_id, options.on.isoformat(), "page-csv", locale)
     if etag in request.if_none_match:
@@ -214,14 +213,11 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
 @bp.route("/members.<any(csv, xlsx):fmt>")
 @role_required(*VIEWERS)
 def members_export(fmt: str):
-    from governance.charts import exports
-    from governance.network.rules import get_network, name_on
-
     day = serve.parse_options(request.args.get("on"), None, None).on
     if fmt == "csv":
-        body, mimetype = exports.members_csv(day, current_locale()), "text/csv; charset=utf-8"
+        body, mimetype = member_exports.members_csv(day, current_locale()), "text/csv; charset=utf-8"
     else:
-        body, mimetype = exports.members_xlsx(day, name_on(get_network(), day)), exports.XLSX_MIMETYPE
+        body, mimetype = member_exports.members_xlsx(day, name_on(get_network(), day)), exports.XLSX_MIMETYPE
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="members-{day.isoformat()}.{fmt}"'
     return response

@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 
 from governance import audit
 from governance.accounts.models import Role
+from governance.admissions.models import Application
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
 from governance.meetings.fields import TEXT_MAX, clean_text, raise_if
 from governance.meetings.models import AgendaItem, DocumentVersion, Meeting
+from governance.voting.models import Poll
 
 
 def agenda(meeting: Meeting) -> list[AgendaItem]:
@@ -22,8 +24,6 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
 
 
 def _poll(poll_id):
-    from governance.voting.models import Poll
-
     if poll_id in (None, "", 0):
         return None
     poll = db.session.get(Poll, poll_id) if isinstance(poll_id, int) else None
@@ -44,8 +44,6 @@ def _version(meeting: Meeting, version_id) -> DocumentVersion | None:
 
 
 def _application(application_id):
-    from governance.admissions.models import Application
-
     if application_id in (None, "", 0):
         return None
     application = db.session.get(Application, application_id) if isinstance(application_id, int) else None
@@ -131,6 +129,4 @@ def documents_for_poll(poll) -> list[AgendaItem]:
 
 def polls_to_link() -> list:
     """Polls the secretariat can put on an agenda, the newest first."""
-    from governance.voting.models import Poll
-
     return list(db.session.scalars(sa.select(Poll).order_by(Poll.id.desc()).limit(200)))

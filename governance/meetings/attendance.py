@@ -12,6 +12,7 @@ from governance import exports
 from governance.extensions import db
 from governance.meetings.models import Meeting, MeetingItem, PlaceStatus, Registration, RegistrationItem
 from governance.members.models import City
+from governance.members.services import members_on, sort_key
 
 
 @dataclass
@@ -40,8 +41,6 @@ class Attendance:
 
 def registrations(meeting: Meeting) -> list[Registration]:
     """Every registration of the meeting, by city, then name."""
-    from governance.members.services import sort_key
-
     rows = db.session.scalars(
         sa.select(Registration)
         .where(Registration.meeting_id == meeting.id)
@@ -52,8 +51,6 @@ def registrations(meeting: Meeting) -> list[Registration]:
 
 def attendance(meeting: Meeting) -> Attendance:
     """How many come to the day and to each session, and which member cities have not answered."""
-    from governance.members.services import members_on
-
     counts = {
         (item_id, status): n
         for item_id, status, n in db.session.execute(

@@ -13,16 +13,23 @@ from xml.sax.saxutils import escape
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from governance import audit, clock
 from governance.accounts.models import Role, User
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
 from governance.meetings.agenda import add_agenda_item, agenda, documents_for_poll, tie_to_latest_version
+from governance.meetings.badges import _font_names
 from governance.meetings.documents import add_document, add_version
 from governance.meetings.minutes_models import DecisionList
 from governance.meetings.models import AgendaItem, Meeting
 from governance.network.rules import network_name_on
+from governance.voting import services as voting
 from governance.voting.models import Poll, PollState
 
 
@@ -169,8 +176,6 @@ def next_meetings(meeting: Meeting) -> list[Meeting]:
 
 def propose_for_adoption(actor, meeting: Meeting, adopting_meeting: Optional[Meeting]) -> DecisionList:
     """Put the decision list to a later meeting: its PDF as a document there, and a motion that approves it."""
-    from governance.voting import services as voting
-
     if adopting_meeting is None or adopting_meeting.date <= meeting.date:
         raise ValidationFailed.on(
             "adopting_meeting_id", _("Choose a meeting after %(date)s.", date=format_date(meeting.date, "long"))
@@ -266,14 +271,6 @@ def outcome_label(item: dict[str, Any]) -> str:
 
 def decisions_pdf(meeting: Meeting, items: list[dict[str, Any]], proposal: Optional[DecisionList]) -> bytes:
     """The decision list for the minutes: one row per decision with its tally and the approved document."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from governance.meetings.badges import _font_names
-
     regular, bold = _font_names()
     network = network_name_on(meeting.date)
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13)

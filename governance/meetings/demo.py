@@ -4,13 +4,17 @@ import datetime as dt
 import io
 
 import sqlalchemy as sa
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
+from governance.admissions.models import Application, ApplicationStatus
 from governance.extensions import db
 from governance.meetings.agenda import add_agenda_item
 from governance.meetings.documents import add_document
 from governance.meetings.meeting import create_meeting
 from governance.meetings.models import ItemKind, Meeting
 from governance.meetings.programme import ItemInput, add_item
+from governance.voting.services import create_poll
 
 DAY = dt.date(2017, 11, 30)
 TITLE = "Bestuurlijke netwerkdag"
@@ -147,9 +151,6 @@ PROGRAMME = [
 
 def _placeholder_budget_pdf() -> bytes:
     """A one-page stand-in for the 2018 budget; the real document was published in iBabs."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4)
     canvas.setTitle("Begroting 2018 (voorbeeld)")
@@ -189,7 +190,6 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
     budget = add_document(
         actor, meeting, "Begroting 2018", DOCUMENTS_PUBLISHED, _placeholder_budget_pdf(), item_id=board_item.id
     )
-    from governance.voting.services import create_poll
 
     # The admission votes stand prepared as drafts, ready for the chair to open; each agenda point shows the
     # latest poll on its application, so a re-vote appears there too.
@@ -218,8 +218,6 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
 
 def _open_applications() -> list:
     """The applications the board decides on at this meeting (Assen, Hilversum)."""
-    from governance.admissions.models import Application, ApplicationStatus
-
     return list(
         db.session.scalars(
             sa.select(Application).where(Application.status == ApplicationStatus.RECEIVED).order_by(Application.id)

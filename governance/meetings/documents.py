@@ -20,6 +20,7 @@ from governance.extensions import db
 from governance.meetings.fields import add_error, clean_text, raise_if
 from governance.meetings.models import AgendaItem, DocumentVersion, Meeting, MeetingDocument
 from governance.meetings.pdfs import active_content
+from governance.voting.models import Poll, PollState
 
 
 def documents_dir() -> str:
@@ -114,8 +115,6 @@ def add_document(actor, meeting: Meeting, title, publish_on, data: bytes, item_i
 
 def open_polls_on(document: MeetingDocument) -> list:
     """The open polls that approve a version of this document."""
-    from governance.voting.models import Poll, PollState
-
     return list(
         db.session.scalars(
             sa.select(Poll)

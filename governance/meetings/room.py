@@ -20,6 +20,7 @@ from governance.meetings.models import Meeting, MeetingPresence, PollPresence, P
 from governance.members import services as members
 from governance.members.models import City
 from governance.network import rules
+from governance.voting import record
 from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
 
 # -- who may do what in the room -------------------------------------------------------------------
@@ -568,8 +569,6 @@ def effects_sentences(effects: Optional[dict]) -> list[str]:
 
 def upcoming_meetings() -> list[Meeting]:
     """Today's meeting and later ones, nearest first."""
-    from governance import clock
-
     return list(db.session.scalars(sa.select(Meeting).where(Meeting.date >= clock.today()).order_by(Meeting.date)))
 
 
@@ -598,31 +597,6 @@ def cast_label(mode: str) -> str:
         "proxy": _("by proxy"),
         "in_room": _("hand in the room"),
     }[str(mode)]
-
-
-def may_revote(poll: Poll) -> bool:
-    """A re-vote follows a closed poll that failed for want of a quorum or on a tie, once."""
-    result = poll.result
-    if poll.state != PollState.CLOSED or not result or result.get("reason") not in ("quorum_not_met", "tie"):
-        return False
-    return db.session.scalar(sa.select(Poll.id).where(Poll.previous_poll_id == poll.id).limit(1)) is None
-
-
-def prepare_revote(actor, poll: Poll) -> Poll:
-    """A draft poll on the same question, linked to the first (and so at the same meeting)."""
-    from governance.voting import services as voting
-
-    if not may_revote(poll):
-        raise Conflict(_("Only a vote that failed for want of a quorum or on a tie can be held again, once."))
-    return voting.create_poll(
-        actor,
-        application_id=poll.application_id,
-        title=poll.title if poll.application_id is None else None,
-        description=poll.description,
-        secret=poll.secret if poll.application_id is None else None,
-        majority=poll.majority.value,
-        previous_poll_id=poll.id,
-    )
 
 
 def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
@@ -659,8 +633,6 @@ def record_section(poll: Poll) -> dict:
 
 
 def _register_record_section() -> None:
-    from governance.voting import record
-
     if record_section not in record.RECORD_SECTIONS:
         record.RECORD_SECTIONS.append(record_section)
 

@@ -18,9 +18,11 @@ from governance import audit, clock
 from governance.accounts.models import Role
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.meetings import room
 from governance.meetings.decisions import meeting_polls
 from governance.meetings.minutes_models import MeetingScreen
 from governance.meetings.models import Meeting
+from governance.meetings.room import effects_sentences
 from governance.members.models import Membership, NetworkName
 from governance.network.rules import network_name_on
 from governance.voting import services as voting
@@ -147,8 +149,6 @@ def effects_of(poll: Poll) -> dict[str, Any]:
 
 def effect_sentences(poll: Poll) -> list[str]:
     """The effects in words: "Assen is a member from 1 January 2018; the network is called G40 from that day"."""
-    from governance.meetings.room import effects_sentences
-
     sentences = effects_sentences(effects_of(poll))
     if poll.application_id is not None and (poll.result or {}).get("outcome") == "rejected":
         sentences.append(_("%(city)s does not become a member.", city=poll.application.city.name))
@@ -199,8 +199,6 @@ class ScreenState:
 
 def _presence(meeting: Meeting, poll: Optional[Poll]) -> Optional[dict[str, Any]]:
     """Present and represented cities: as the poll froze them at open, else as they stand now."""
-    from governance.meetings import room
-
     frozen = room.frozen_json(poll) if poll is not None and poll.meeting_id else None
     if frozen is not None:
         return {

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -72,8 +73,10 @@ from governance.meetings.registrations import (
     find_registration,
     get_registration,
 )
+from governance.members.services import members_on
 from governance.network.rules import network_name_on
 from governance.views_common import errors_into_form
+from governance.voting.services import create_poll
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -439,7 +442,6 @@ def registration_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = OnBehalfForm()
     _choices(meeting, form)
-    from governance.members.services import members_on
 
     form.city_id.choices = [SelectChoice(0, _("— none —"))] + [
         SelectChoice(c.id, c.name) for c in members_on(meeting.date)
@@ -515,8 +517,6 @@ def badges(meeting_id):
 
 
 def _read_upload(storage) -> bytes:
-    from flask import current_app
-
     return storage.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
 
 
@@ -622,8 +622,6 @@ def agenda_new(meeting_id):
         try:
             poll_id = form.poll_id.data or None
             if form.new_motion.data:
-                from governance.voting.services import create_poll
-
                 poll_id = create_poll(current_user, title=form.title.data, description=form.description.data or "").id
             add_agenda_item(
                 current_user,
@@ -673,7 +671,3 @@ def agenda_delete(agenda_id):
     db.session.commit()
     flash(_("The item has been removed from the agenda."), "success")
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
-
-
-# The meeting room's pages (big screen, decision list) add their routes to this blueprint.
-from governance.meetings import screen_views  # noqa: E402, F401

@@ -3,8 +3,9 @@
 import datetime as dt
 from typing import NamedTuple, Optional
 
+from babel.numbers import get_group_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from governance.accounts.models import Role
 from governance.api.common import parse_iso_date
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.main import city_status_label
 from governance.members import services as members
 from governance.members.forms import CityForm, EditCityForm, PopulationForm
 from governance.network import rules
@@ -112,11 +114,6 @@ class ShownRow(NamedTuple):
 
 def _displayed_rows(rows: list, linked: bool) -> list[ShownRow]:
     """Each row as the strings the page shows, formatted here once per distinct value, not per row in the template."""
-    from babel.numbers import get_group_symbol
-    from flask_babel import get_locale
-
-    from governance.main import city_status_label
-
     group = get_group_symbol(get_locale())
 
     status_labels = {value: city_status_label(value) for value in members.CityStatus.ALL}

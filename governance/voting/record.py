@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
+from flask_babel import gettext as _
 
 from governance import keys
 from governance.errors import Conflict
@@ -141,8 +142,6 @@ def build_record(poll: Poll) -> dict:
 
 
 def _not_closed_message() -> str:
-    from flask_babel import gettext as _
-
     return _("The record of a poll exists once the poll is closed.")
 
 

@@ -6,14 +6,13 @@ from flask_login import current_user
 from governance.accounts.auth import login_required
 from governance.accounts.models import Role
 from governance.voting import services as voting
+from governance.voting.record import signed_record
+from governance.voting.record_pdf import record_pdf
 from governance.voting.views import bp
 
 
 def record_pdf_response(poll) -> Response:
     """The PDF of the poll's signed record; 409 invalid_state (a domain error) before the close."""
-    from governance.voting.record import signed_record
-    from governance.voting.record_pdf import record_pdf
-
     pdf = record_pdf(signed_record(poll))
     return Response(
         pdf,
@@ -24,6 +23,7 @@ def record_pdf_response(poll) -> Response:
 
 def record_available() -> bool:
     try:
+        # deferred import: a probe whether the record can be built here, not a use of it.
         from governance.voting import record  # noqa: F401
     except ImportError:
         return False

@@ -18,6 +18,8 @@ from governance.database import lock_for_share, lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.meetings import room
+from governance.meetings.agenda import documents_for_poll
+from governance.meetings.documents import lock_documents
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
 from governance.network import rules
@@ -214,9 +216,6 @@ def open_poll(actor, poll: Poll) -> Poll:
                 code="cap_reached",
             )
         admissions.freeze_assessment(application, network)
-    from governance.meetings.agenda import documents_for_poll
-    from governance.meetings.documents import lock_documents
-
     points = documents_for_poll(poll)
     # Locked against a new version being uploaded meanwhile (add_version locks the same rows).
     lock_documents({point.document_version.document_id for point in points if point.document_version})
