@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("DOCUMENTS_DIR"):
         app.config["DOCUMENTS_DIR"] = os.path.join(app.instance_path, "documents")
     os.makedirs(app.instance_path, exist_ok=True)
+    # deferred import: the factory loads the areas; at the package's top they would load with any governance.x.
     from governance import keys
 
     keys.init_app(app)
@@ -47,40 +48,63 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # deferred import: as above, the factory loads the areas.
     from governance import mail
 
     mail.init_app(app)
 
+    # deferred import: as above, the factory loads the areas.
     from governance.security import install_security
 
     install_security(app)
 
+    # deferred import: as above.
     from governance.i18n import init_i18n
 
     init_i18n(app, babel)
 
+    # deferred import: as above.
     from governance.database import configure_engine
 
     configure_engine(app)
     _import_models()
 
+    # deferred import: as above.
     from governance.accounts.auth import init_login
 
     init_login(app)
 
+    # deferred import: as above.
     from governance import input_guard
 
     input_guard.init_app(app)  # before the blueprints: it bounds the <int:...> converter of every route
 
+    # deferred import: the blueprints, and the modules that add routes to them, load with the app, not the package.
     from governance.accounts.views import bp as accounts_bp
     from governance.admissions.views import bp as admissions_bp
+    from governance.api import (  # noqa: F401 - each adds its routes to the API's blueprint
+        accounts,
+        applications,
+        charts,
+        cities,
+        common,
+        decisions,
+        meetings,
+        network,
+        openapi,
+        polls,
+        records,
+        room,
+    )
     from governance.api import bp as api_bp
     from governance.charts.views import bp as charts_bp
     from governance.health import bp as health_bp
     from governance.main import bp as main_bp
+    from governance.meetings import screen_views  # noqa: F401 - the big screen's pages, on the meetings blueprint
     from governance.meetings.room_views import bp as room_bp
     from governance.meetings.views import bp as meetings_bp
     from governance.members.views import bp as members_bp
+    from governance.voting import record_views  # noqa: F401 - the signed record's PDF, on the voting blueprint
     from governance.voting.views import bp as voting_bp
 
     for blueprint in (
@@ -98,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(room_bp)
     csrf.exempt(api_bp)
 
+    # deferred import: as above.
     from governance.cli import register_commands
 
     register_commands(app)
@@ -125,6 +150,7 @@ def _check_secret_key(app: Flask) -> None:
 
 def _import_models() -> None:
     """Import every area's models so the metadata is complete for Alembic and queries."""
+    # deferred import: the models load with the app, not with the package (see create_app).
     import governance.accounts.models  # noqa: F401
     import governance.admissions.models  # noqa: F401
     import governance.audit  # noqa: F401

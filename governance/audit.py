@@ -10,7 +10,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from governance import clock
+from governance import clock, keys
 from governance.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -138,8 +138,6 @@ def _object_of(obj: Any) -> tuple[str, Optional[str]]:
 
 def unsealed_mac(recorded_at, actor_id, action, object_type, object_id, data) -> str:
     """The keyed MAC an entry carries until it is sealed, so that one edited while unsealed shows in verify."""
-    from governance import keys
-
     return keys.mac(canonical(["unsealed", recorded_at, actor_id, action, object_type, object_id, data]))
 
 
@@ -283,8 +281,8 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
 
     `against` = (a saved signed record, the public key): the chain must still hold the head it was signed with.
     """
-    import governance.ledger  # noqa: F401  (registers the checks of everything the chain vouches for)
-    from governance import keys
+    # deferred import: the ledger registers the checks of everything the chain vouches for, and imports audit.
+    import governance.ledger  # noqa: F401
 
     try:
         keys.mac("")  # the MAC key checks every secret ballot: without it verify cannot judge them
@@ -358,6 +356,7 @@ def verify(against: Optional[tuple[Any, Any]] = None) -> VerifyResult:
 
 def verify_against(result: VerifyResult, document: Any, public_key) -> VerifyResult:
     """Check a saved signed record, and that the chain still holds the head it was signed with."""
+    # deferred import: the signed record sits above audit (it reads members and votes, which record to audit).
     from governance.voting.record import verify_signed_record
 
     intact, problem = verify_signed_record(document, public_key)

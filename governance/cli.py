@@ -1,16 +1,25 @@
 """The command line: init-db, seed-demo, users, cities import, audit verify."""
 
 import io
+import json
 from pathlib import Path
 from typing import Optional
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from governance import audit, keys
+from governance.accounts.services import create_user, find_user, issue_token, revoke_tokens
+from governance.demo import AlreadySeeded, load_demo
+from governance.errors import DomainError
 from governance.extensions import db
+from governance.members.imports import apply_import, plan_import
+from governance.members.models import City
+from governance.members.services import ensure_network, find_city
+from governance.voting.record import verify_signed_record
 
 
 def register_commands(app: Flask) -> None:
@@ -27,8 +36,6 @@ def register_commands(app: Flask) -> None:
 @with_appcontext
 def cities_count_command() -> None:
     """Print how many cities the database holds (make run seeds the demo when it is 0)."""
-    from governance.members.models import City
-
     click.echo(db.session.scalar(sa.select(sa.func.count(City.id))) or 0)
 
 
@@ -36,11 +43,6 @@ def cities_count_command() -> None:
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the schema and the network row; safe to run again."""
-    from flask import current_app
-
-    from governance import keys
-    from governance.members.services import ensure_network
-
     upgrade()
     for path in keys.ensure_keys(current_app):
         click.echo(f"Created the key file {path} (mode 0600); keep it out of backups of the database.")
@@ -53,10 +55,6 @@ def init_db_command() -> None:
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the November 2017 network (38 members, Assen and Hilversum applying) and demo accounts."""
-    from flask import current_app
-
-    from governance.demo import AlreadySeeded, load_demo
-
     try:
         logins = load_demo()
     except AlreadySeeded:
@@ -85,10 +83,6 @@ users_cli = AppGroup("users", help="Create accounts and API tokens.")
 @click.option("--password", help="Without it you are asked for one.")
 def users_create(email, name, roles, city, function, password) -> None:
     """Create an account."""
-    from governance.accounts.services import create_user
-    from governance.errors import DomainError
-    from governance.members.services import find_city
-
     city_id = None
     if city:
         found = find_city(city)
@@ -112,8 +106,6 @@ def users_create(email, name, roles, city, function, password) -> None:
 @click.option("--label", default="command line", help="What the token is for.")
 def users_token(email, label) -> None:
     """Print a new API token (the last line of output)."""
-    from governance.accounts.services import find_user, issue_token
-
     user = find_user(email)
     if user is None or not user.active:
         raise click.ClickException(f"There is no active account for {email}.")
@@ -127,8 +119,6 @@ def users_token(email, label) -> None:
 @click.argument("email")
 def users_revoke(email) -> None:
     """Revoke every API token of an account."""
-    from governance.accounts.services import find_user, revoke_tokens
-
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"There is no account for {email}.")
@@ -147,8 +137,6 @@ def _fail(message: str, code: int) -> None:
 
 def _read_record_file(path: str) -> dict:
     """A saved signed record, or exit 2 with a sentence when the file cannot be read as JSON."""
-    import json
-
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
@@ -163,10 +151,6 @@ def _read_record_file(path: str) -> dict:
 
 def _public_key_from(option: Optional[str]):
     """The key given on the command line (base64, a PEM file or a saved GET /keys), else this install's own."""
-    import json
-
-    from governance import keys
-
     if option is None:
         try:
             return keys.public_key()
@@ -186,8 +170,6 @@ def _public_key_from(option: Optional[str]):
 @click.option("--key", "key_option", metavar="KEY", help="Public key for --against (default: this install's).")
 def audit_verify(against, key_option) -> None:
     """Check the hash chain and everything it vouches for; exit 1 at the first mismatch, 2 when it cannot check."""
-    from governance import audit
-
     document = _read_record_file(against) if against else None
     public_key = _public_key_from(key_option) if against else None
     try:
@@ -219,8 +201,6 @@ record_cli = AppGroup("record", help="Check a poll's signed record.")
 @click.option("--key", "key_option", metavar="KEY", help="The public key: base64, a PEM file or a saved GET /keys.")
 def record_verify(file, key_option) -> None:
     """Check a saved record's signature with the public key alone (no database); exit 0 intact, 1 not."""
-    from governance.voting.record import verify_signed_record
-
     document = _read_record_file(file)
     public_key = _public_key_from(key_option)
     intact, problem = verify_signed_record(document, public_key)
@@ -239,8 +219,6 @@ cities_cli = AppGroup("cities", help="The member registry.")
 @click.option("--yes", is_flag=True, help="Apply without asking.")
 def cities_import(file, source, yes) -> None:
     """Read population figures from a CBS-style CSV (cbs_code,population,population_date); all or nothing."""
-    from governance.members.imports import apply_import, plan_import
-
     plan = plan_import(io.StringIO(file.read()))
     for problem in plan.problems:
         click.echo(f"line {problem.line}: {problem.message}", err=True)

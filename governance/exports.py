@@ -93,6 +93,7 @@ def xlsx(
 
     `number_formats` maps a column (0-based) to an Excel format; dates get dd-mm-jjjj unless told otherwise.
     """
+    # deferred import: openpyxl loads only when a workbook is asked for.
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

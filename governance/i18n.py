@@ -1,5 +1,8 @@
 """Language choice and locale formatting: Dutch by default, English selectable and remembered."""
 
+import os
+
+from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
 
@@ -27,16 +30,12 @@ def format_number(value) -> str:
     if value is None:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
-        from babel.numbers import get_group_symbol
-
         return f"{value:,}".replace(",", get_group_symbol(get_locale()))
     return format_decimal(value)
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:
     """Wire Flask-Babel and the formatting filters used by every template."""
-    import os
-
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(__file__), "translations"))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["number"] = format_number

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, lazy_gettext
+from flask_babel import gettext as _
 from flask_mailman import EmailMultiAlternatives, Mail
 from flask_mailman.backends import smtp as mailman_smtp
 from flask_mailman.message import make_msgid, sanitize_address
@@ -27,6 +28,7 @@ from flask_mailman.message import make_msgid, sanitize_address
 from governance import clock
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.network.rules import get_network, name_on
 
 QUEUE_KEY = "governance.mail.queue"
 mailman = Mail()
@@ -76,15 +78,11 @@ def one_line(text: str) -> str:
 
 def sender_name() -> str:
     """The secretariat as the From line names it, with the network's name of today."""
-    from governance.members.services import get_network, name_on  # members' services send mail: a cycle
-
     return secretariat(name_on(get_network(), clock.today()))
 
 
 def secretariat(network: str) -> str:
     """The secretariat of the network so named, as it signs a mail."""
-    from flask_babel import gettext as _
-
     return _("Secretariat %(network)s", network=network).strip()
 
 

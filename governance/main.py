@@ -13,11 +13,13 @@ from werkzeug.routing import BuildError
 from governance import clock
 from governance.accounts.models import Role, User
 from governance.admissions.models import Application
+from governance.api.common import error_response
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.i18n import LANGUAGE_COOKIE
 from governance.meetings.models import Meeting
 from governance.members.models import City, Network
+from governance.network.rules import get_network, name_on
 from governance.voting.models import Poll
 
 bp = Blueprint("main", __name__)
@@ -51,8 +53,6 @@ def menu_labels() -> dict[str, str]:
 @bp.app_context_processor
 def layout_helpers():
     def network_name() -> str:
-
-        from governance.members.services import get_network, name_on
 
         if "network_name" not in g:  # asked three times per page; looked up once
             try:
@@ -178,8 +178,6 @@ def handle_http_error(error: HTTPException):
     db.session.rollback()
     status = error.code or 500
     if request.path.startswith("/api/"):
-        from governance.api.common import error_response
-
         message = error_sentence(status)
         if status == 413:
             message = _("The request body is larger than 1 MiB.")
@@ -192,8 +190,6 @@ def handle_domain_error(error: DomainError):
     """The one handler for the whole app: a refused operation is its status and its sentence, never a 500."""
     db.session.rollback()
     if request.path.startswith("/api/"):
-        from governance.api.common import error_response
-
         return error_response(error.status, error.code, error.message, error.fields)
     if FILE_SUFFIX.search(request.path):  # an image or download: the sentence as plain text
         return Response(error.message + "\n", status=error.status, mimetype="text/plain")
@@ -207,7 +203,5 @@ def handle_unexpected(error: Exception):
     if current_app.testing and current_app.config.get("PROPAGATE_UNEXPECTED", True):
         raise error
     if request.path.startswith("/api/"):
-        from governance.api.common import error_response
-
         return error_response(500, "server_error", error_sentence(500))
     return render_template("errors/error.html", status=500, message=error_sentence(500)), 500

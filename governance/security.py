@@ -3,6 +3,8 @@
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from governance.accounts.throttle import init_throttle
+
 PROXY_SETTINGS = {
     "PROXY_FIX_X_FOR": "x_for",
     "PROXY_FIX_X_PROTO": "x_proto",
@@ -14,8 +16,6 @@ PROXY_SETTINGS = {
 
 def install_security(app: Flask) -> None:
     """Trust as many proxies as the settings say (none by default), send HSTS on https, open the counters."""
-    from governance.accounts.throttle import init_throttle
-
     hops = {argument: int(app.config.get(setting) or 0) for setting, argument in PROXY_SETTINGS.items()}
     if any(hops.values()):
         # Only behind a proxy that sets these headers: otherwise anyone could claim any address.

@@ -4,6 +4,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from governance.extensions import db
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.documents import add_document
+from governance.meetings.meeting import create_meeting
 
 
 def tiny_pdf(text: str = "Stuk") -> bytes:
@@ -46,17 +49,16 @@ def build_room(app, people, *, cities=5, date=dt.date(2017, 11, 30), with_docume
     _, room.secretariat = people.user("secretariat")
     room.secretariat_token = people.token(room.secretariat)
     with app.app_context():
-        from governance.meetings import services
         from governance.voting.services import create_poll
 
-        meeting = services.create_meeting(None, "Algemeen bestuur", date, "Stadhuis Lelystad")
+        meeting = create_meeting(None, "Algemeen bestuur", date, "Stadhuis Lelystad")
         poll = create_poll(None, title="Goedkeuring begroting 2018")
         version_id = None
         if with_document:
-            document = services.add_document(None, meeting, "Begroting 2018", date, tiny_pdf("Begroting"))
+            document = add_document(None, meeting, "Begroting 2018", date, tiny_pdf("Begroting"))
             version_id = document.latest.id
             room.document_sha256 = document.latest.sha256
-        services.add_agenda_item(None, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=version_id)
+        add_agenda_item(None, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=version_id)
         db.session.commit()
         room.meeting_id, room.poll_id = meeting.id, poll.id
     return room

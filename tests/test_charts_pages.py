@@ -162,7 +162,7 @@ def test_the_cache_keeps_its_bounds():
 
 def test_dashboard_names_the_next_meeting_and_open_votes(app, sec_client, people):
     from governance.extensions import db
-    from governance.meetings.services import create_meeting
+    from governance.meetings.meeting import create_meeting
     from governance.voting.services import create_poll
 
     today = dt.date.today()

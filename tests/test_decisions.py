@@ -10,6 +10,8 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 
 from governance.extensions import db
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.meeting import create_meeting
 from tests.room_setup import build_room, run_vote
 
 
@@ -25,9 +27,7 @@ def room(app, people):
 
 def later_meeting(app, date=dt.date(2018, 3, 15)):
     with app.app_context():
-        from governance.meetings import services
-
-        meeting = services.create_meeting(None, "Algemeen bestuur maart", date, "Utrecht")
+        meeting = create_meeting(None, "Algemeen bestuur maart", date, "Utrecht")
         db.session.commit()
         return meeting.id
 
@@ -94,12 +94,11 @@ def test_adopted_at_the_next_meeting_then_locked(app, api, client, people, room)
     assert got["adopted"]["closed_by"] == "Voorzitter Van Dam"
     # A poll closed later on the old meeting's agenda does not change the adopted list.
     with app.app_context():
-        from governance.meetings import services
         from governance.meetings.models import Meeting
         from governance.voting.services import create_poll
 
         late = create_poll(None, title="Nagekomen motie")
-        services.add_agenda_item(None, db.session.get(Meeting, room.meeting_id), "Nagekomen", poll_id=late.id)
+        add_agenda_item(None, db.session.get(Meeting, room.meeting_id), "Nagekomen", poll_id=late.id)
         db.session.commit()
         late_id = late.id
     run_vote(api, room, late_id, {c: "no" for c in room.city_ids[:3]})

@@ -5,10 +5,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from governance.accounts.models import User
 from governance.clock import today as local_today
 from governance.extensions import db
 from governance.form_fields import parse_whole_number
-from governance.meetings import services as meetings
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.documents import add_document, add_version
+from governance.meetings.models import AgendaItem, Meeting, MeetingItem
 from tests.conftest import PASSWORD
 from tests.test_meetings import day, pdf_bytes  # noqa: F401 -- the fixture is used by name
 from tests.test_voting_flow import lelystad, run_admission  # noqa: F401 -- the fixture is used by name
@@ -100,7 +103,7 @@ def test_the_capacity_of_a_session_takes_dutch_numbers(app, day):  # noqa: F811
     )
     assert response.status_code == 302
     with app.app_context():
-        item = db.session.scalars(sa.select(meetings.MeetingItem).where(meetings.MeetingItem.title == "Groot overleg"))
+        item = db.session.scalars(sa.select(MeetingItem).where(MeetingItem.title == "Groot overleg"))
         assert item.one().capacity == 1200
 
 
@@ -148,14 +151,12 @@ def test_the_chair_may_tie_a_motion_to_the_newest_version_where_told_to(app, peo
 
     _, chair_email = people.user("chair")
     with app.test_request_context("/"):
-        meeting = db.session.get(meetings.Meeting, day["meeting"])
-        sec = db.session.get(meetings.User, day["sec_id"])
-        document = meetings.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
+        meeting = db.session.get(Meeting, day["meeting"])
+        sec = db.session.get(User, day["sec_id"])
+        document = add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        point = meetings.add_agenda_item(
-            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
-        )
-        meetings.add_version(sec, document, pdf_bytes("v2"))
+        point = add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id)
+        add_version(sec, document, pdf_bytes("v2"))
         db.session.commit()
         poll_id, point_id = poll.id, point.id
     chair = logged_in(app, chair_email)
@@ -166,7 +167,7 @@ def test_the_chair_may_tie_a_motion_to_the_newest_version_where_told_to(app, peo
     response = chair.post(f"/meetings/agenda/{point_id}/retie", data={"back": "poll"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/polls/{poll_id}")
     with app.app_context():
-        tied = db.session.get(meetings.AgendaItem, point_id)
+        tied = db.session.get(AgendaItem, point_id)
         assert tied.document_version.version == 2
     board = logged_in(app, day["board"])
     assert board.post(f"/meetings/agenda/{point_id}/retie").status_code == 403

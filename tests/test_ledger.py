@@ -228,9 +228,11 @@ TAMPERING = {
     "membership added": (
         lambda app, p: sql(
             app,
-            "INSERT INTO membership (city_id, joined_on) SELECT id, '2030-01-01' FROM city WHERE name = 'Stad B'",
+            # A period before its membership: an overlapping one the database itself refuses (0004_membership_overlap).
+            "INSERT INTO membership (city_id, joined_on, left_on) SELECT id, '1990-01-01', '1995-01-01' FROM city "
+            "WHERE name = 'Stad B'",
         ),
-        "Stad B is stored as a member from 2030-01-01",
+        "Stad B is stored as a member from 1990-01-01 until 1995-01-01",
     ),
     "membership ended": (
         lambda app, p: sql(app, "UPDATE membership SET left_on = '2017-06-01' WHERE city_id = :c", c=_first_city(app)),

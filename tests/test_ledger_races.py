@@ -13,6 +13,9 @@ import sqlalchemy as sa
 from governance.accounts.models import User
 from governance.errors import DomainError
 from governance.extensions import db
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.documents import add_document, add_version
+from governance.meetings.meeting import create_meeting
 from tests.test_meetings import pdf_bytes
 
 ROUNDS = 6
@@ -81,20 +84,18 @@ def test_eight_requests_for_a_vote_on_one_application_make_one_poll(app, people)
 def budget(app, people):
     """A meeting today with the budget document, and a member city to vote."""
     from governance.clock import today as local_today
-    from governance.meetings import services
 
     people.city()
     sec_id, _ = people.user("secretariat")
     chair_id, _ = people.user("chair")
     with app.test_request_context("/"):
-        meeting = services.create_meeting(None, "Algemeen bestuur", local_today(), "Lelystad")
+        meeting = create_meeting(None, "Algemeen bestuur", local_today(), "Lelystad")
         db.session.commit()
         return {"meeting": meeting.id, "sec": sec_id, "chair": chair_id}
 
 
 def test_opening_the_budget_vote_and_uploading_a_new_version_take_turns(app, budget):
     from governance.clock import today as local_today
-    from governance.meetings import services
     from governance.meetings.models import Meeting, MeetingDocument
     from governance.voting import services as voting
     from governance.voting.models import Poll, PollState
@@ -104,9 +105,9 @@ def test_opening_the_budget_vote_and_uploading_a_new_version_take_turns(app, bud
         with app.test_request_context("/"):
             sec = db.session.get(User, budget["sec"])
             meeting = db.session.get(Meeting, budget["meeting"])
-            document = services.add_document(sec, meeting, f"Begroting {round_number}", local_today(), versions[0])
+            document = add_document(sec, meeting, f"Begroting {round_number}", local_today(), versions[0])
             poll = voting.create_poll(sec, title=f"Goedkeuring begroting {round_number}")
-            services.add_agenda_item(sec, meeting, "Begroting", poll_id=poll.id, document_version_id=document.latest.id)
+            add_agenda_item(sec, meeting, "Begroting", poll_id=poll.id, document_version_id=document.latest.id)
             db.session.commit()
             document_id, poll_id = document.id, poll.id
         outcomes = []
@@ -115,9 +116,7 @@ def test_opening_the_budget_vote_and_uploading_a_new_version_take_turns(app, bud
             voting.open_poll(db.session.get(User, budget["chair"]), voting.get_poll(poll_id))
 
         def upload(document_id=document_id, data=versions[round_number + 1]):
-            services.add_version(
-                db.session.get(User, budget["sec"]), db.session.get(MeetingDocument, document_id), data
-            )
+            add_version(db.session.get(User, budget["sec"]), db.session.get(MeetingDocument, document_id), data)
 
         run_together([attempt(app, outcomes, open_vote), attempt(app, outcomes, upload)])
         assert outcomes.count("ok") == 1, (round_number, outcomes)

@@ -112,14 +112,15 @@ def test_an_account_is_kept_and_the_failure_said_when_its_invitation_fails(app, 
 
 
 def _meeting_with_a_board_member(app, people, email: str) -> int:
-    from governance.meetings import services
+    from governance.meetings.meeting import create_meeting
+    from governance.meetings.programme import ItemInput, add_item
 
     city = people.city("Lelystad")
     people.user("board", city_id=city, name="Ina Adema", email=email)
     people.user("secretariat", email=SECRETARIAT)
     with app.app_context():
-        meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
-        services.add_item(None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Jeugd", room="Zaal 2"))
+        meeting = create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
+        add_item(None, meeting, ItemInput("10:00", "11:00", "theme_session", "Jeugd", room="Zaal 2"))
         db.session.commit()
         return meeting.id
 

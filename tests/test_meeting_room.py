@@ -223,7 +223,7 @@ def test_proxies_between_non_members_are_invalid(room, body, field):
 
 def test_a_holder_may_hold_as_many_as_the_network_allows(room):
     with room.app.app_context():
-        from governance.members.services import get_network
+        from governance.network.rules import get_network
 
         get_network().max_proxies_per_holder = 2
         db.session.commit()

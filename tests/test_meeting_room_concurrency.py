@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from governance import clock
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import room, services
+from governance.meetings import room
+from governance.meetings.meeting import create_meeting
 from governance.meetings.models import MeetingPresence, Proxy
 
 
@@ -43,7 +44,7 @@ def test_a_holder_never_gets_more_proxies_than_allowed_nor_a_city_two(app, peopl
     holder = people.city(name="Lelystad")
     givers = [people.city(name=f"Stad {n}") for n in range(5)]
     with app.app_context():
-        meeting = services.create_meeting(None, "Algemeen bestuur", clock.today(), "Lelystad")
+        meeting = create_meeting(None, "Algemeen bestuur", clock.today(), "Lelystad")
         db.session.commit()
         meeting_id = meeting.id
     outcomes: list[str] = []
@@ -65,7 +66,7 @@ def test_a_holder_never_gets_more_proxies_than_allowed_nor_a_city_two(app, peopl
 def test_taps_on_one_city_at_once_leave_one_row(app, people):
     city = people.city(name="Lelystad")
     with app.app_context():
-        meeting = services.create_meeting(None, "Algemeen bestuur", clock.today(), "Lelystad")
+        meeting = create_meeting(None, "Algemeen bestuur", clock.today(), "Lelystad")
         db.session.commit()
         meeting_id = meeting.id
     outcomes: list[str] = []

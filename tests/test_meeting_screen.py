@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 
 from governance.extensions import db
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.meeting import create_meeting
 from tests.room_setup import build_room, run_vote
 
 
@@ -66,15 +68,14 @@ def test_admission_effects_are_stated(app, client, api, people):
     assen = people.city(name="Assen", code="GM0106", member_since=None)
     chair = people.token(people.user("chair")[1])
     with app.app_context():
-        from governance.meetings import services
-        from governance.members.services import get_network
+        from governance.network.rules import get_network
 
         get_network().rename_at_members, get_network().rename_to = 4, "G4plus"
         application = Application(city_id=assen, received_on=dt.date(2017, 6, 1), effective_on=dt.date(2018, 1, 1))
         db.session.add(application)
-        meeting = services.create_meeting(None, "Algemeen bestuur", dt.date(2017, 11, 30), "Lelystad")
+        meeting = create_meeting(None, "Algemeen bestuur", dt.date(2017, 11, 30), "Lelystad")
         db.session.flush()
-        services.add_agenda_item(None, meeting, "Lidmaatschap Assen", application_id=application.id)
+        add_agenda_item(None, meeting, "Lidmaatschap Assen", application_id=application.id)
         db.session.commit()
         meeting_id, application_id = meeting.id, application.id
     poll = api("POST", "/polls", {"application_id": application_id}, chair).json
@@ -121,9 +122,7 @@ def test_a_bad_screen_link_gets_a_plain_page(app, client, people, room, case, st
         token = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     elif case == "other_meeting":
         with app.app_context():
-            from governance.meetings import services
-
-            meeting_id = services.create_meeting(None, "Andere vergadering", dt.date(2018, 3, 1), "Utrecht").id
+            meeting_id = create_meeting(None, "Andere vergadering", dt.date(2018, 3, 1), "Utrecht").id
             db.session.commit()
     elif case == "revoked":
         people.login(client, room.chair)

@@ -10,16 +10,34 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from governance.accounts.models import User
 from governance.audit import AuditEntry
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings import invitations
+from governance.meetings.agenda import add_agenda_item, agenda, tie_to_latest_version
+from governance.meetings.attendance import attendance
+from governance.meetings.documents import add_document, add_version
+from governance.meetings.fields import format_time
+from governance.meetings.invitations import _invitation_for, token_for
+from governance.meetings.meeting import create_meeting
 from governance.meetings.models import (
     DocumentVersion,
+    Invitation,
     Meeting,
+    MeetingDocument,
     PlaceStatus,
     Registration,
 )
+from governance.meetings.programme import ItemInput, add_item, get_item, update_item
+from governance.meetings.registrations import (
+    MOVED_UP_KEY,
+    RegistrationInput,
+    cancel_registration,
+    register,
+    update_registration,
+)
+from governance.network.rules import network_name_on
 
 
 def free_port() -> int:
@@ -95,18 +113,14 @@ def day(app, people):
     _, board_email = people.user("board", city_id=lelystad, name="Ina Adema")
     sec_id, sec_email = people.user("secretariat", name="Gerard Hendriksma")
     with app.app_context():
-        meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
-        a = services.add_item(
+        meeting = create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
+        a = add_item(
             None,
             meeting,
-            services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
+            ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
         )
-        b = services.add_item(
-            None, meeting, services.ItemInput("10:00", "11:00", "theme_session", "Jeugd", room="Zaal 2")
-        )
-        c = services.add_item(
-            None, meeting, services.ItemInput("15:30", "16:00", "general_board", "Algemeen Bestuur", room="Raadzaal")
-        )
+        b = add_item(None, meeting, ItemInput("10:00", "11:00", "theme_session", "Jeugd", room="Zaal 2"))
+        c = add_item(None, meeting, ItemInput("15:30", "16:00", "general_board", "Algemeen Bestuur", room="Raadzaal"))
         db.session.commit()
         return {
             "meeting": meeting.id,
@@ -151,16 +165,16 @@ def test_unreachable_mail_server_is_reported_and_nothing_is_recorded(app, client
     r = client.post(f"/meetings/{day['meeting']}/invitations", data={}, follow_redirects=True)
     assert "could not send" in r.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(services.Invitation)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
 
 
 def _token(app, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        user = db.session.scalars(sa.select(services.User).where(services.User.email == day["board"])).one()
-        invitation = services._invitation_for(meeting, user)
+        user = db.session.scalars(sa.select(User).where(User.email == day["board"])).one()
+        invitation = _invitation_for(meeting, user)
         db.session.commit()
-        return services.token_for(invitation)
+        return token_for(invitation)
 
 
 def test_registering_through_the_link(app, client, day):
@@ -223,7 +237,7 @@ def test_tampered_link_is_refused_with_a_sentence_and_changes_nothing(app, clien
 
 def test_expired_link_is_refused(app, client, day, monkeypatch):
     token = _token(app, day)
-    monkeypatch.setattr(services, "link_max_age", lambda: -1)
+    monkeypatch.setattr(invitations, "link_max_age", lambda: -1)
     r = client.post(f"/meetings/register/{token}", data={"attending": "yes", "name": "Te laat"})
     assert r.status_code == 400 and "has expired" in r.get_data(as_text=True)
     with app.app_context():
@@ -233,7 +247,7 @@ def test_expired_link_is_refused(app, client, day, monkeypatch):
 def test_a_link_for_a_changed_address_no_longer_works(app, client, day):
     token = _token(app, day)
     with app.app_context():
-        invitation = db.session.scalars(sa.select(services.Invitation)).one()
+        invitation = db.session.scalars(sa.select(Invitation)).one()
         invitation.email = "ander@example.test"
         db.session.commit()
     assert client.get(f"/meetings/register/{token}").status_code == 400
@@ -251,32 +265,28 @@ def test_a_place_given_up_moves_the_first_on_the_waiting_list_up(app, day):
     a = day["items"][0]  # capacity 1
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        first = services.register(None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [a]))
-        second = services.register(
-            None, meeting, services.RegistrationInput("Twee", "", "twee@x.test", None, True, [a])
-        )
-        third = services.register(None, meeting, services.RegistrationInput("Drie", "", "drie@x.test", None, True, [a]))
+        first = register(None, meeting, RegistrationInput("Een", "", "een@x.test", None, True, [a]))
+        second = register(None, meeting, RegistrationInput("Twee", "", "twee@x.test", None, True, [a]))
+        third = register(None, meeting, RegistrationInput("Drie", "", "drie@x.test", None, True, [a]))
         assert [r.places[0].status for r in (first, second, third)] == [
             PlaceStatus.REGISTERED,
             PlaceStatus.WAITLISTED,
             PlaceStatus.WAITLISTED,
         ]
-        services.update_registration(None, first, services.RegistrationInput("Een", "", "een@x.test", None, True, []))
+        update_registration(None, first, RegistrationInput("Een", "", "een@x.test", None, True, []))
         db.session.expire_all()
         assert second.places[0].status == PlaceStatus.REGISTERED
         assert third.places[0].status == PlaceStatus.WAITLISTED
         # A larger room takes the rest of the list.
-        item = services.get_item(meeting, a)
-        services.update_item(
-            None, item, services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=5)
-        )
+        item = get_item(meeting, a)
+        update_item(None, item, ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=5))
         db.session.expire_all()
         assert third.places[0].status == PlaceStatus.REGISTERED
         with pytest.raises(ValidationFailed) as error:
-            services.update_item(
+            update_item(
                 None,
                 item,
-                services.ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
+                ItemInput("10:00", "11:00", "theme_session", "Wal en schip", room="Zaal 1", capacity=1),
             )
         assert "capacity" in error.value.fields
         db.session.rollback()
@@ -288,12 +298,10 @@ def test_a_place_given_up_moves_the_first_on_the_waiting_list_up(app, day):
 def test_attendance_page_and_exports(app, client, people, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        services.register(
+        register(
             None,
             meeting,
-            services.RegistrationInput(
-                '=HYPERLINK("x")', "wethouder", "a@x.test", day["city"], True, [day["items"][1]]
-            ),
+            RegistrationInput('=HYPERLINK("x")', "wethouder", "a@x.test", day["city"], True, [day["items"][1]]),
         )
         db.session.commit()
     people.login(client, day["sec"])
@@ -444,7 +452,7 @@ def test_documents_appear_from_their_publication_date(app, client, people, day):
     page = client.get(f"/meetings/{day['meeting']}").get_data(as_text=True)
     assert "Vandaag gepubliceerd" in page and "Morgen gepubliceerd" not in page
     with app.app_context():
-        ids = dict(db.session.execute(sa.select(services.MeetingDocument.title, services.MeetingDocument.id)).all())
+        ids = dict(db.session.execute(sa.select(MeetingDocument.title, MeetingDocument.id)).all())
     assert client.get(f"/meetings/documents/{ids['Vandaag gepubliceerd']}/v1.pdf").status_code == 200
     assert client.get(f"/meetings/documents/{ids['Morgen gepubliceerd']}/v1.pdf").status_code == 404
 
@@ -453,7 +461,7 @@ def test_new_versions_keep_the_old_ones(app, client, people, day):
     people.login(client, day["sec"])
     upload(client, day["meeting"], "Begroting 2018", local_today(), pdf_bytes("versie 1"))
     with app.app_context():
-        document_id = db.session.scalar(sa.select(services.MeetingDocument.id))
+        document_id = db.session.scalar(sa.select(MeetingDocument.id))
     r = client.post(
         f"/meetings/documents/{document_id}/versions",
         data={"file": (io.BytesIO(pdf_bytes("versie 2")), "v2.pdf")},
@@ -475,33 +483,31 @@ def test_motion_is_tied_to_the_exact_document_version(app, day):
 
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         meeting = db.session.get(Meeting, day["meeting"])
-        sec = db.session.get(services.User, day["sec_id"])
-        document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
+        sec = db.session.get(User, day["sec_id"])
+        document = add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        point = services.add_agenda_item(
-            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
-        )
+        point = add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id)
         db.session.commit()
         # While the poll is a draft a new version may come, and the agenda says the tie no longer matches.
-        services.add_version(sec, document, pdf_bytes("v2"))
+        add_version(sec, document, pdf_bytes("v2"))
         db.session.commit()
         assert point.document_mismatch is True
-        services.tie_to_latest_version(sec, point)
+        tie_to_latest_version(sec, point)
         db.session.commit()
         assert point.document_mismatch is False and point.document_version.version == 2
         open_poll(sec, poll)
         db.session.commit()
         with pytest.raises(Conflict) as error:
-            services.add_version(sec, document, pdf_bytes("v3"))
+            add_version(sec, document, pdf_bytes("v3"))
         assert "version 2" in error.value.message
         db.session.rollback()
         with pytest.raises(Conflict):
-            services.tie_to_latest_version(sec, point)
+            tie_to_latest_version(sec, point)
         db.session.rollback()
         assert len(document.versions) == 2
         close_poll(sec, poll.id)
         db.session.commit()
-        services.add_version(sec, document, pdf_bytes("v3"))
+        add_version(sec, document, pdf_bytes("v3"))
         db.session.commit()
         db.session.refresh(point)
         assert point.document_version.version == 2 and point.document_mismatch is True
@@ -510,13 +516,13 @@ def test_motion_is_tied_to_the_exact_document_version(app, day):
 def test_agenda_refuses_unknown_polls_and_foreign_documents(app, day):
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        other = services.create_meeting(None, "Andere dag", dt.date(2018, 3, 1), "Assen")
-        document = services.add_document(None, other, "Elders", local_today(), pdf_bytes())
+        other = create_meeting(None, "Andere dag", dt.date(2018, 3, 1), "Assen")
+        document = add_document(None, other, "Elders", local_today(), pdf_bytes())
         with pytest.raises(ValidationFailed) as error:
-            services.add_agenda_item(None, meeting, "Punt", poll_id=424242)
+            add_agenda_item(None, meeting, "Punt", poll_id=424242)
         assert "poll_id" in error.value.fields
         with pytest.raises(ValidationFailed) as error:
-            services.add_agenda_item(None, meeting, "Punt", document_version_id=document.latest.id)
+            add_agenda_item(None, meeting, "Punt", document_version_id=document.latest.id)
         assert "document_version_id" in error.value.fields
         db.session.rollback()
 
@@ -526,10 +532,10 @@ def test_every_change_is_in_the_audit_chain(app, runner, day):
 
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        registration = services.register(
-            None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]])
+        registration = register(
+            None, meeting, RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]])
         )
-        services.cancel_registration(None, registration)
+        cancel_registration(None, registration)
         db.session.commit()
         actions = set(db.session.scalars(sa.select(AuditEntry.action)))
         assert {
@@ -550,11 +556,9 @@ def test_demo_network_day(app):
         assert meeting.date == dt.date(2017, 11, 30) and "Stadhuisplein 2" in meeting.place
         assert len(meeting.items) == 12
         board = [i for i in meeting.items if i.kind.value == "general_board"]
-        assert [(services.format_time(i.starts_at), services.format_time(i.ends_at)) for i in board] == [
-            ("15:30", "16:00")
-        ]
-        assert services.format_time(meeting.items[0].starts_at) == "10:00"
-        titles = [a.title for a in services.agenda(meeting)]
+        assert [(format_time(i.starts_at), format_time(i.ends_at)) for i in board] == [("15:30", "16:00")]
+        assert format_time(meeting.items[0].starts_at) == "10:00"
+        titles = [a.title for a in agenda(meeting)]
         assert "Goedkeuring begroting 2018" in titles
         assert seed_network_day(None).id == meeting.id  # running it again adds nothing
 
@@ -566,7 +570,7 @@ def test_demo_network_day_on_the_2017_network(app, demo):
     with app.app_context():
         meeting = seed_network_day(None)
         db.session.commit()
-        points = services.agenda(meeting)
+        points = agenda(meeting)
         assert [p.title for p in points] == [
             "Lidmaatschap Assen",
             "Lidmaatschap Hilversum",
@@ -582,8 +586,8 @@ def test_demo_network_day_on_the_2017_network(app, demo):
         budget = points[2].document_version
         assert budget.document.title == "Begroting 2018" and budget.document.publish_on == dt.date(2017, 11, 20)
         # 38 member cities on the day, none of which has answered yet.
-        assert len(services.attendance(meeting).unanswered) == 38
-        assert services.network_name_on(meeting.date) == "G32"
+        assert len(attendance(meeting).unanswered) == 38
+        assert network_name_on(meeting.date) == "G32"
 
 
 def test_secretariat_edits_and_removes_programme_items(app, client, people, day):
@@ -604,9 +608,9 @@ def test_secretariat_edits_and_removes_programme_items(app, client, people, day)
     )
     assert r.status_code == 302
     with app.app_context():
-        item = services.get_item(db.session.get(Meeting, day["meeting"]), b)
-        assert (services.format_time(item.starts_at), item.kind.value, item.room) == ("11:15", "theme_group", "Zaal 1")
-        services.register(None, item.meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [a]))
+        item = get_item(db.session.get(Meeting, day["meeting"]), b)
+        assert (format_time(item.starts_at), item.kind.value, item.room) == ("11:15", "theme_group", "Zaal 1")
+        register(None, item.meeting, RegistrationInput("Een", "", "een@x.test", None, True, [a]))
         db.session.commit()
     # An item people registered for stays; an empty one can go.
     page = client.post(f"/meetings/{day['meeting']}/items/{a}/delete", follow_redirects=True).get_data(as_text=True)
@@ -627,12 +631,8 @@ def _two_for_one_place(app, people, day):
     token = people.token(day["sec"])
     with app.app_context():
         meeting = db.session.get(Meeting, day["meeting"])
-        first = services.register(
-            None, meeting, services.RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]])
-        )
-        services.register(
-            None, meeting, services.RegistrationInput("Twee", "", "twee@x.test", None, True, [day["items"][0]])
-        )
+        first = register(None, meeting, RegistrationInput("Een", "", "een@x.test", None, True, [day["items"][0]]))
+        register(None, meeting, RegistrationInput("Twee", "", "twee@x.test", None, True, [day["items"][0]]))
         db.session.commit()
         return token, first.id
 
@@ -662,10 +662,10 @@ def test_a_refused_change_tells_nobody(app, client, people, day, smtp):
     # A refused change (an overlap) moves nobody and tells nobody; the accepted one tells who moved up.
     a = day["items"][0]
     with app.app_context():
-        services.add_item(
+        add_item(
             None,
             db.session.get(Meeting, day["meeting"]),
-            services.ItemInput("09:00", "09:30", "other", "Ontvangst", room="Zaal 1"),
+            ItemInput("09:00", "09:30", "other", "Ontvangst", room="Zaal 1"),
         )
         db.session.commit()
     r = client.post(
@@ -701,8 +701,8 @@ def test_a_move_up_that_is_rolled_back_is_not_announced(app, people, day, smtp):
     _two_for_one_place(app, people, day)
     with app.test_request_context("/"):
         first = db.session.scalars(sa.select(Registration).where(Registration.email == "een@x.test")).one()
-        services.cancel_registration(None, first)
-        assert db.session.info.get(services.MOVED_UP_KEY)
+        cancel_registration(None, first)
+        assert db.session.info.get(MOVED_UP_KEY)
         db.session.rollback()
         assert mail.send_moved_up_notices() == 0
     assert inbox.messages == []
@@ -713,13 +713,11 @@ def test_a_motion_tied_to_a_superseded_version_does_not_open(app, day):
 
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         meeting = db.session.get(Meeting, day["meeting"])
-        sec = db.session.get(services.User, day["sec_id"])
-        document = services.add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
+        sec = db.session.get(User, day["sec_id"])
+        document = add_document(sec, meeting, "Begroting 2018", local_today(), pdf_bytes("v1"))
         poll = create_poll(sec, title="Goedkeuring begroting 2018")
-        services.add_agenda_item(
-            sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id
-        )
-        services.add_version(sec, document, pdf_bytes("v2"))
+        add_agenda_item(sec, meeting, "Begroting 2018", poll_id=poll.id, document_version_id=document.latest.id)
+        add_version(sec, document, pdf_bytes("v2"))
         db.session.commit()
         with pytest.raises(Conflict) as error:
             open_poll(sec, poll)

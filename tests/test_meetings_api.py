@@ -199,7 +199,7 @@ def test_badges_show_the_name_on_the_meeting_day(app, api, sec, people):
     import datetime as dt
 
     from governance.members.models import NetworkName
-    from governance.members.services import get_network
+    from governance.network.rules import get_network
 
     with app.app_context():
         db.session.add(

@@ -8,8 +8,11 @@ import sqlalchemy as sa
 
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings import registrations
+from governance.meetings.meeting import create_meeting
 from governance.meetings.models import Meeting, PlaceStatus, RegistrationItem
+from governance.meetings.programme import ItemInput, add_item
+from governance.meetings.registrations import RegistrationInput
 
 PEOPLE = 12
 CAPACITY = 5
@@ -28,11 +31,11 @@ def _run_threads(targets):
 @pytest.mark.parametrize("round_number", range(3))
 def test_a_session_never_gets_more_people_than_places(app, round_number):
     with app.app_context():
-        meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Lelystad")
-        item = services.add_item(
+        meeting = create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Lelystad")
+        item = add_item(
             None,
             meeting,
-            services.ItemInput("10:00", "11:00", "theme_session", "Vol", room="Zaal 1", capacity=CAPACITY),
+            ItemInput("10:00", "11:00", "theme_session", "Vol", room="Zaal 1", capacity=CAPACITY),
         )
         db.session.commit()
         meeting_id, item_id = meeting.id, item.id
@@ -45,8 +48,8 @@ def test_a_session_never_gets_more_people_than_places(app, round_number):
                 meeting = db.session.get(Meeting, meeting_id)
                 # The same address twice in the race as well: only one of those may win.
                 email = f"persoon{n % (PEOPLE - 1)}@example.test"
-                services.register(
-                    None, meeting, services.RegistrationInput(f"Persoon {n}", "", email, None, True, [item_id])
+                registrations.register(
+                    None, meeting, RegistrationInput(f"Persoon {n}", "", email, None, True, [item_id])
                 )
                 db.session.commit()
             except DomainError as error:

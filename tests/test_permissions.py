@@ -290,7 +290,10 @@ def build_world(app, people) -> dict:
     from governance.accounts.models import Role, UserRole
     from governance.accounts.services import find_user
     from governance.admissions.services import create_application
-    from governance.meetings import room, screen, services
+    from governance.meetings import agenda as meeting_agenda
+    from governance.meetings import documents as meeting_documents
+    from governance.meetings import meeting as meetings
+    from governance.meetings import programme, registrations, room, screen
     from governance.voting.services import close_poll, create_poll, open_poll
 
     north, south, east, alpha, beta = (
@@ -320,21 +323,21 @@ def build_world(app, people) -> dict:
         application = create_application(None, west, today - dt.timedelta(days=30))
         page_withdraw = create_application(None, far, today - dt.timedelta(days=30))
         api_withdraw = create_application(None, near, today - dt.timedelta(days=30))
-        meeting = services.create_meeting(None, "Algemeen bestuur", today, "Stadhuis")
-        item = services.add_item(
-            None, meeting, services.ItemInput(start="10:00", end="11:00", kind="other", title="Ochtend")
+        meeting = meetings.create_meeting(None, "Algemeen bestuur", today, "Stadhuis")
+        item = programme.add_item(
+            None, meeting, programme.ItemInput(start="10:00", end="11:00", kind="other", title="Ochtend")
         )
-        doomed = services.add_item(
-            None, meeting, services.ItemInput(start="12:00", end="13:00", kind="other", title="Lunch")
+        doomed = programme.add_item(
+            None, meeting, programme.ItemInput(start="12:00", end="13:00", kind="other", title="Lunch")
         )
-        document = services.add_document(None, meeting, "Begroting 2018", today, tiny_pdf())
-        agenda = services.add_agenda_item(None, meeting, "Begroting 2018")
-        agenda_doomed = services.add_agenda_item(None, meeting, "Rondvraag")
+        document = meeting_documents.add_document(None, meeting, "Begroting 2018", today, tiny_pdf())
+        agenda = meeting_agenda.add_agenda_item(None, meeting, "Begroting 2018")
+        agenda_doomed = meeting_agenda.add_agenda_item(None, meeting, "Rondvraag")
         guests = [
-            services.register(
+            registrations.register(
                 None,
                 meeting,
-                services.RegistrationInput(
+                registrations.RegistrationInput(
                     name=f"Gast {n}", email=f"gast{n}@example.test", attending=True, item_ids=[]
                 ),
                 on_behalf=True,

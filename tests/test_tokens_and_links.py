@@ -5,8 +5,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from governance.accounts.models import ApiToken
+from governance.accounts.models import ApiToken, User
 from governance.extensions import db
+from governance.meetings.invitations import _invitation_for, token_for
+from governance.meetings.meeting import create_meeting
+from governance.meetings.programme import ItemInput, add_item
 from tests.conftest import PASSWORD
 
 NOW = "2017-11-20T10:00:00+01:00"
@@ -209,17 +212,16 @@ def test_the_common_list_ships_ten_thousand_passwords():
 
 @pytest.fixture
 def invitation_link(app, people):
-    from governance.meetings import services
 
     lelystad = people.city("Lelystad")
     user_id, email = people.user("board", city_id=lelystad, name="Ina Adema")
     with app.app_context():
-        meeting = services.create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
-        services.add_item(None, meeting, services.ItemInput("15:30", "16:00", "general_board", "AB", room="Raadzaal"))
-        user = db.session.get(services.User, user_id)
-        invitation = services._invitation_for(meeting, user)
+        meeting = create_meeting(None, "Netwerkdag", dt.date(2017, 11, 30), "Stadhuisplein 2, Lelystad")
+        add_item(None, meeting, ItemInput("15:30", "16:00", "general_board", "AB", room="Raadzaal"))
+        user = db.session.get(User, user_id)
+        invitation = _invitation_for(meeting, user)
         db.session.commit()
-        return {"path": f"/meetings/register/{services.token_for(invitation)}", "user_id": user_id}
+        return {"path": f"/meetings/register/{token_for(invitation)}", "user_id": user_id}
 
 
 def registrations(app) -> int:

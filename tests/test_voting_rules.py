@@ -3,7 +3,7 @@
 import pytest
 
 from governance.members.models import Majority
-from governance.voting.services import Tally, decide
+from governance.network.rules import Tally, decide
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from governance.accounts.models import User
-from governance.admissions import services as admissions
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.members import services as members
+from governance.network import rules
 from governance.voting import services as voting
 from governance.voting.models import Ballot, PollState, PollVoter
 from tests.conftest import empty_all_tables, make_app
@@ -92,7 +92,7 @@ class VotingMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def open_poll(self, data):
         poll_id = data.draw(st.sampled_from(sorted(self.polls)))
-        before = admissions.seats_left(members.get_network())
+        before = rules.seats_left(rules.get_network())
         try:
             voting.open_poll(self._chair(), voting.get_poll(poll_id))
             db.session.commit()
@@ -144,10 +144,10 @@ class VotingMachine(RuleBasedStateMachine):
 
     @rule(cap=st.integers(1, 8))
     def change_cap(self, cap):
-        network = members.get_network()
-        taken = admissions.seats_taken(network)
+        network = rules.get_network()
+        taken = rules.seats_taken(network)
         try:
-            members.change_cap(None, network, cap, "Besluit AB")
+            rules.change_cap(None, network, cap, "Besluit AB")
             db.session.commit()
         except DomainError:
             db.session.rollback()
@@ -169,8 +169,8 @@ class VotingMachine(RuleBasedStateMachine):
             assert ballots == voters == len(self.voted[poll_id])
             if state == "closed":
                 assert poll.result["cast"] == ballots
-        network = members.get_network()
-        assert admissions.seats_taken(network) <= max(network.cap, members.member_count_on(dt.date.today()))
+        network = rules.get_network()
+        assert rules.seats_taken(network) <= max(network.cap, rules.member_count_on(dt.date.today()))
         db.session.rollback()
 
 

@@ -16,12 +16,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired
 
-from governance import audit, links, mail
+from governance import audit, clock, links, mail
 from governance.accounts import services as accounts
 from governance.accounts.models import Role, User
 from governance.accounts.passwords import password_problem as common_password_problem
+from governance.admissions.models import Application, ApplicationStatus
 from governance.errors import DomainError, ValidationFailed
 from governance.extensions import db
+from governance.members.models import City
+from governance.members.services import status_on
+from governance.network.rules import get_network, name_on
 
 INVITATION = "account-invitation"
 RESET = "password-reset"
@@ -137,9 +141,6 @@ def set_password(user: User, password, purpose: str) -> User:
 
 
 def _network_name() -> str:
-    from governance import clock
-    from governance.members.services import get_network, name_on
-
     return name_on(get_network(), clock.today())
 
 
@@ -194,10 +195,6 @@ def add_board_member(actor, city, name, function, email, link_for: LinkFor) -> U
 
 def is_admitted(city) -> bool:
     """A member now, or admitted by the board (its membership may start later): it needs board members."""
-    from governance import clock
-    from governance.admissions.models import Application, ApplicationStatus
-    from governance.members.services import status_on
-
     if status_on(city, clock.today()) == "member":
         return True
     return (
@@ -219,9 +216,6 @@ def board_panel(city) -> dict:
 
 def cities_without_board_members() -> list:
     """Admitted cities that have no active board member yet: the secretariat is asked for theirs."""
-    from governance.admissions.models import Application, ApplicationStatus
-    from governance.members.models import City
-
     admitted = db.session.scalars(
         sa.select(City)
         .join(Application, Application.city_id == City.id)

@@ -14,8 +14,10 @@ from governance import audit, clock
 from governance.accounts.auth import hash_token, new_token_value
 from governance.accounts.models import ApiToken, Role, User, UserRole, roles_problem
 from governance.accounts.passwords import password_problem
+from governance.accounts.throttle import check_login_allowed, record_login_failure
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
+from governance.members.models import City
 
 _STRONG = PasswordHasher()
 # Tests create hundreds of accounts; they may ask for cheap hashes (never used outside testing).
@@ -64,8 +66,6 @@ def get_user(user_id: int) -> User:
 
 def create_user(actor, email, name, roles, password, city_id=None, function: str = "") -> User:
     """Create an account (without a password when it is None); a board member must represent an existing city."""
-    from governance.members.models import City
-
     errors: dict[str, list[str]] = {}
 
     def fail(field: str, message: str) -> None:
@@ -153,8 +153,6 @@ def authenticate(email: str, password: str) -> Optional[User]:
 
 def login(email, password, address: Optional[str]) -> Optional[User]:
     """Authenticate within the login limits: Throttled when refused unchecked; a failure is counted."""
-    from governance.accounts.throttle import check_login_allowed, record_login_failure
-
     check_login_allowed(email, address)
     user = authenticate(email, password)
     if user is None:
@@ -273,8 +271,6 @@ def count_users() -> int:
 
 def search_users(query: str = "") -> list[User]:
     """The accounts whose name, e-mail address or city contains the query (all of them for an empty one)."""
-    from governance.members.models import City
-
     stmt = sa.select(User).outerjoin(City, City.id == User.city_id).order_by(User.name, User.id)
     words = (query or "").split()
     for word in words[:5]:

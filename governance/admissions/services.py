@@ -1,4 +1,4 @@
-"""Applications, the admission criteria, seats under the cap, and what a decision does."""
+"""Applications, the admission criteria, and what a decision does (the seats and the name: network.rules)."""
 
 import datetime as dt
 import json
@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from governance import audit, clock
 from governance.admissions.models import ACTIVE_STATUSES, Advice, Application, ApplicationStatus
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.members import services as members
-from governance.members.models import City, Network, NetworkName
+from governance.members.models import City, Network
+from governance.network import rules
+from governance.voting.models import Poll
 
 
 @dataclass
@@ -49,44 +51,6 @@ class Assessment:
 
     def criterion(self, code: str) -> Optional[Criterion]:
         return next((c for c in self.criteria if c.code == code), None)
-
-
-# -- seats under the cap ------------------------------------------------------------------
-
-
-def admissions_pending_effect(today: Optional[dt.date] = None) -> int:
-    """Admissions decided whose effective date has not come yet."""
-    today = today or clock.today()
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Application.id)).where(
-                Application.status == ApplicationStatus.ADMITTED, Application.effective_on > today
-            )
-        )
-        or 0
-    )
-
-
-def open_admission_polls() -> int:
-    """Admission polls open now: each holds a seat until it closes."""
-    from governance.voting.models import Poll, PollKind, PollState
-
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Poll.id)).where(Poll.kind == PollKind.ADMISSION, Poll.state == PollState.OPEN)
-        )
-        or 0
-    )
-
-
-def seats_taken(network: Network, today: Optional[dt.date] = None) -> int:
-    """Members now, plus admissions decided but not yet effective, plus admission polls open now."""
-    today = today or clock.today()
-    return members.member_count_on(today) + admissions_pending_effect(today) + open_admission_polls()
-
-
-def seats_left(network: Network, today: Optional[dt.date] = None) -> int:
-    return max(0, network.cap - seats_taken(network, today))
 
 
 # -- applications -------------------------------------------------------------------------
@@ -200,7 +164,7 @@ def assess(application: Application, network: Optional[Network] = None) -> Asses
 
 def assessment_facts(application: Application, network: Optional[Network] = None) -> dict:
     """What the criteria are judged on, today: kept as facts so a frozen assessment reads in every language."""
-    network = network or members.get_network()
+    network = network or rules.get_network()
     today = clock.today()
     figure = application.city.latest_population()
     return {
@@ -210,7 +174,7 @@ def assessment_facts(application: Application, network: Optional[Network] = None
         "population_date": figure.reference_date.isoformat() if figure else None,
         "min_population": network.min_population,
         "cap": network.cap,
-        "seats_left": seats_left(network, today),
+        "seats_left": rules.seats_left(network, today),
         "status": application.status.value,
         "advice": application.advice.value if application.advice else None,
         "advice_text": application.advice_text or "",
@@ -287,20 +251,14 @@ def _assessment_from_facts(application: Application, facts: dict, assessed_on: O
 
 
 def _number(value: int) -> str:
-    from flask_babel import format_decimal
-
     return format_decimal(value)
 
 
 def _date(value: dt.date) -> str:
-    from flask_babel import format_date
-
     return format_date(value, "long")
 
 
 def application_json(application: Application, network: Optional[Network] = None) -> dict:
-    from governance.voting.models import Poll
-
     poll_id = db.session.scalar(
         sa.select(Poll.id).where(Poll.application_id == application.id).order_by(Poll.id.desc()).limit(1)
     )
@@ -338,56 +296,9 @@ def apply_decision(actor, application: Application, adopted: bool, poll, decided
     joined_on = application.effective_on or decided_on
     members.add_membership(actor, application.city, joined_on, application=application)
     audit.record("application.admitted", application, actor, poll_id=poll.id, effective_on=joined_on)
-    name = apply_naming_rule(actor, poll, joined_on)
+    name = rules.apply_naming_rule(actor, poll, joined_on)
     renamed = None
     if name is not None:
-        before = members.name_on(members.get_network(), name.valid_from - dt.timedelta(days=1))
+        before = rules.name_on(rules.get_network(), name.valid_from - dt.timedelta(days=1))
         renamed = {"from": before, "to": name.name, "valid_from": name.valid_from.isoformat()}
     return {"admitted": [{"city_id": application.city_id, "from": joined_on.isoformat()}], "renamed": renamed}
-
-
-def apply_naming_rule(actor, poll, from_day: dt.date) -> Optional[NetworkName]:
-    """Rename the network, once, from the first day membership reaches the rule's threshold."""
-    network = members.get_network()
-    if not network.rename_at_members or not network.rename_to:
-        return None
-    already = db.session.scalar(
-        sa.select(sa.func.count(NetworkName.id)).where(
-            NetworkName.network_id == network.id, NetworkName.by_naming_rule.is_(True)
-        )
-    )
-    if already:
-        return None
-    from governance.members.models import Membership
-
-    later_starts = db.session.scalars(
-        sa.select(Membership.joined_on).where(Membership.joined_on > from_day).distinct()
-    ).all()
-    for day in sorted({from_day, *later_starts}):
-        count = members.member_count_on(day)
-        if count >= network.rename_at_members:
-            name = NetworkName(
-                network_id=network.id,
-                name=network.rename_to,
-                valid_from=day,
-                reason=_(
-                    "Naming rule: the network reached %(count)d members (poll %(poll)s).",
-                    count=network.rename_at_members,
-                    poll=poll.id,
-                ),
-                by_naming_rule=True,
-                poll_id=poll.id,
-            )
-            db.session.add(name)
-            db.session.flush()
-            audit.record(
-                "network.renamed",
-                network,
-                actor,
-                name=network.rename_to,
-                valid_from=day,
-                poll_id=poll.id,
-                members=count,
-            )
-            return name
-    return None

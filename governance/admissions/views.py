@@ -14,6 +14,7 @@ from governance.errors import DomainError
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City
+from governance.network import rules
 from governance.views_common import errors_into_form
 from governance.voting.models import Poll
 
@@ -55,12 +56,12 @@ def application_list():
                 return redirect(url_for("admissions.application_detail", application_id=application.id))
         else:
             status = 422
-    network = members.get_network()
+    network = rules.get_network()
     return render_template(
         "admissions/list.html",
         applications=admissions.list_applications(),
         form=form,
-        seats_left=admissions.seats_left(network),
+        seats_left=rules.seats_left(network),
         network=network,
     ), status
 

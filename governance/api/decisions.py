@@ -4,21 +4,23 @@ from flask import jsonify
 
 from governance.api import bp
 from governance.api.common import requires
-from governance.meetings import decisions, services
+from governance.api.openapi import error_responses, ok, op, path_id
+from governance.meetings import decisions
+from governance.meetings.meeting import get_meeting
 from governance.meetings.models import Meeting
+from governance.voting import services as voting
 from governance.voting.models import Poll
+from governance.voting.record_views import record_pdf_response
 
 
 @bp.get("/meetings/<int:meeting_id>/decisions")
 @requires(Meeting.can_read)
 def meeting_decisions(user, meeting_id):
-    return jsonify(decisions.decisions_json(services.get_meeting(meeting_id)))
+    return jsonify(decisions.decisions_json(get_meeting(meeting_id)))
 
 
 def openapi_paths() -> dict:
     """This module's part of the OpenAPI document (governance/api/openapi.py adds it)."""
-    from governance.api.openapi import error_responses, ok, op, path_id
-
     nullable_int = {"type": ["integer", "null"]}
     item = {
         "type": "object",
@@ -81,7 +83,4 @@ def openapi_paths() -> dict:
 @bp.get("/polls/<int:poll_id>/record.pdf")
 @requires(Poll.can_read)
 def poll_record_pdf(user, poll_id):
-    from governance.voting import services as voting
-    from governance.voting.record_views import record_pdf_response
-
     return record_pdf_response(voting.get_poll(poll_id))

@@ -5,17 +5,23 @@ from flask import Response, jsonify
 from governance.api import bp
 from governance.api.common import Fields, id_list, json_body, requires
 from governance.extensions import db
-from governance.meetings import mail, services
+from governance.meetings import mail
+from governance.meetings.attendance import attendance, badge_rows, registrations
 from governance.meetings.badges import badges_pdf
 from governance.meetings.calendar import meeting_calendar
+from governance.meetings.fields import TEXT_MAX, format_time
+from governance.meetings.meeting import create_meeting, get_meeting, list_meetings
 from governance.meetings.models import Meeting, MeetingItem, Registration
+from governance.meetings.programme import ItemInput, add_item
+from governance.meetings.registrations import RegistrationInput, cancel_registration, get_registration, register
+from governance.network.rules import network_name_on
 
 
 def item_json(item: MeetingItem) -> dict:
     return {
         "id": item.id,
-        "start": services.format_time(item.starts_at),
-        "end": services.format_time(item.ends_at),
+        "start": format_time(item.starts_at),
+        "end": format_time(item.ends_at),
         "kind": item.kind.value,
         "title": item.title,
         "room": item.room,
@@ -51,7 +57,7 @@ def registration_json(registration: Registration) -> dict:
 @bp.get("/meetings")
 @requires(Meeting.can_read)
 def meetings_index(user):
-    return jsonify({"items": [meeting_json(m) for m in services.list_meetings()]})
+    return jsonify({"items": [meeting_json(m) for m in list_meetings()]})
 
 
 @bp.post("/meetings")
@@ -61,9 +67,9 @@ def meetings_create(user):
     title = fields.text("title")
     date = fields.date("date")
     place = fields.text("place")
-    description = fields.text("description", required=False, max_length=services.TEXT_MAX)
+    description = fields.text("description", required=False, max_length=TEXT_MAX)
     fields.check()
-    meeting = services.create_meeting(user, title, date, place, description or "")
+    meeting = create_meeting(user, title, date, place, description or "")
     db.session.commit()
     return jsonify(meeting_json(meeting)), 201
 
@@ -71,18 +77,18 @@ def meetings_create(user):
 @bp.get("/meetings/<int:meeting_id>")
 @requires(Meeting.can_read)
 def meetings_show(user, meeting_id):
-    return jsonify(meeting_json(services.get_meeting(meeting_id)))
+    return jsonify(meeting_json(get_meeting(meeting_id)))
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
 @requires(Meeting.can_manage)
 def meetings_add_item(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id)
     data = json_body()
-    item = services.add_item(
+    item = add_item(
         user,
         meeting,
-        services.ItemInput(
+        ItemInput(
             start=data.get("start"),
             end=data.get("end"),
             kind=data.get("kind"),
@@ -100,23 +106,23 @@ def meetings_add_item(user, meeting_id):
 @bp.get("/meetings/<int:meeting_id>/registrations")
 @requires(Meeting.can_see_attendance)
 def meetings_registrations(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
-    return jsonify({"items": [registration_json(r) for r in services.registrations(meeting)]})
+    meeting = get_meeting(meeting_id)
+    return jsonify({"items": [registration_json(r) for r in registrations(meeting)]})
 
 
 @bp.post("/meetings/<int:meeting_id>/registrations")
 @requires(Meeting.can_manage)
 def meetings_register(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id)
     data = json_body()
     fields = Fields(data)
     items = id_list(data.get("items", []), "items", fields)
     attending = fields.boolean("attending", default=True)
     fields.check()
-    registration = services.register(
+    registration = register(
         user,
         meeting,
-        services.RegistrationInput(
+        RegistrationInput(
             name=data.get("name"),
             function=data.get("function") or "",
             email=data.get("email"),
@@ -133,8 +139,8 @@ def meetings_register(user, meeting_id):
 @bp.delete("/meetings/<int:meeting_id>/registrations/<int:registration_id>")
 @requires(Meeting.can_manage)
 def meetings_cancel_registration(user, meeting_id, registration_id):
-    meeting = services.get_meeting(meeting_id)
-    services.cancel_registration(user, services.get_registration(meeting, registration_id))
+    meeting = get_meeting(meeting_id)
+    cancel_registration(user, get_registration(meeting, registration_id))
     db.session.commit()
     mail.send_moved_up_notices()
     return Response(status=204)
@@ -143,8 +149,8 @@ def meetings_cancel_registration(user, meeting_id, registration_id):
 @bp.get("/meetings/<int:meeting_id>/attendance")
 @requires(Meeting.can_see_attendance)
 def meetings_attendance(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
-    numbers = services.attendance(meeting)
+    meeting = get_meeting(meeting_id)
+    numbers = attendance(meeting)
     return jsonify(
         {
             "total": numbers.total,
@@ -167,8 +173,8 @@ def meetings_attendance(user, meeting_id):
 @bp.get("/meetings/<int:meeting_id>/badges.pdf")
 @requires(Meeting.can_manage)
 def meetings_badges(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
-    pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
+    meeting = get_meeting(meeting_id)
+    pdf = badges_pdf(meeting, badge_rows(meeting), network_name_on(meeting.date))
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -179,7 +185,7 @@ def meetings_badges(user, meeting_id):
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
 @requires(Meeting.can_read)
 def meetings_calendar(user, meeting_id):
-    meeting = services.get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id)
     return Response(
         meeting_calendar(meeting),
         mimetype="text/calendar",

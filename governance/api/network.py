@@ -3,20 +3,21 @@
 import datetime as dt
 
 from governance import clock
-from governance.admissions.services import seats_left
 from governance.api import bp
 from governance.api.common import date_arg, json_body, requires
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import Network
+from governance.network import rules
+from governance.network.rules import seats_left
 
 
 def network_json(day: dt.date) -> dict:
-    network = members.get_network()
+    network = rules.get_network()
     return {
-        "name": members.name_on(network, day),
+        "name": rules.name_on(network, day),
         "on": day.isoformat(),
-        "member_count": members.member_count_on(day),
+        "member_count": rules.member_count_on(day),
         "total_population": members.total_population_on(day),
         "cap": network.cap,
         "seats_left": seats_left(network),
@@ -30,7 +31,7 @@ def network_json(day: dt.date) -> dict:
                 "reason": n.reason,
                 "poll_id": n.poll_id,
             }
-            for n in members.name_history(network)
+            for n in rules.name_history(network)
         ],
     }
 
@@ -45,6 +46,6 @@ def get_network(user):
 @requires(Network.can_change_cap)
 def patch_network(actor):
     data = json_body()
-    members.change_cap(actor, members.get_network(), data.get("cap"), data.get("decision"))
+    rules.change_cap(actor, rules.get_network(), data.get("cap"), data.get("decision"))
     db.session.commit()
     return network_json(clock.today())

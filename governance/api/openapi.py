@@ -901,6 +901,7 @@ def build_document() -> dict:
         },
         "/openapi.json": {"get": op("This document", {"200": {"description": "OpenAPI 3.1"}}, public=True)},
     }
+    # deferred import: decisions describes its routes with this module's helpers; both go with the schemas (#12).
     from governance.api.decisions import openapi_paths as meeting_room_paths
 
     paths.update(meeting_room_paths())

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from governance.admissions import services as admissions
+from governance.meetings.meeting import list_meetings
 from governance.members import services as members
+from governance.network import rules
+from governance.voting.services import list_polls
 
 
 @dataclass
@@ -23,27 +26,21 @@ class DashboardFacts:
 
 
 def next_meeting(day: dt.date) -> Optional[Any]:
-    """The first meeting on or after the day, if the meetings area is there and has one."""
-    try:
-        from governance.meetings.services import list_meetings
-    except ImportError:  # an installation without the meetings area
-        return None
+    """The first meeting on or after the day, if there is one."""
     upcoming = [m for m in list_meetings() if m.date >= day]
     return min(upcoming, key=lambda m: (m.date, m.id)) if upcoming else None
 
 
 def dashboard_facts(day: dt.date) -> DashboardFacts:
-    from governance.voting.services import list_polls
-
-    network = members.get_network()
+    network = rules.get_network()
     applications = [a for a in admissions.list_applications() if a.is_active]
     return DashboardFacts(
         day=day,
-        name=members.name_on(network, day),
-        member_count=members.member_count_on(day),
+        name=rules.name_on(network, day),
+        member_count=rules.member_count_on(day),
         total_population=members.total_population_on(day),
         cap=network.cap,
-        seats_left=admissions.seats_left(network, day),
+        seats_left=rules.seats_left(network, day),
         open_applications=sorted(applications, key=lambda a: (a.received_on, a.id)),
         open_polls=list_polls("open"),
         draft_polls=list_polls("draft"),

@@ -11,11 +11,16 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
+from governance.admissions.models import Application
 from governance.errors import Conflict
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Membership, PopulationFigure
+from governance.network import rules
+from governance.voting.models import PollState
+from governance.voting.services import get_poll
 
 # More bars than this would not be readable on one A4 page: the smallest cities are summed into one.
 MAX_BARS = 45
@@ -71,11 +76,11 @@ class MembershipData:
 
 def membership_data(on: dt.date) -> MembershipData:
     """The member count and the name at every date on or before `on` where either changed."""
-    network = members.get_network()
+    network = rules.get_network()
     periods = db.session.execute(
         sa.select(Membership.joined_on, Membership.left_on, City.name).join(City, City.id == Membership.city_id)
     ).all()
-    names = members.name_history(network)
+    names = rules.name_history(network)
 
     founding = 0
     change: dict[dt.date, int] = defaultdict(int)
@@ -101,7 +106,7 @@ def membership_data(on: dt.date) -> MembershipData:
     points: list[MembershipPoint] = []
     count, name_index = founding, 0
     current_name = first_name
-    for day in sorted(set(change) | {day for day, _ in dated_names}):
+    for day in sorted(set(change) | {day for day, _name in dated_names}):
         count += change.get(day, 0)
         while name_index < len(dated_names) and dated_names[name_index][0] <= day:
             current_name = dated_names[name_index][1]
@@ -171,8 +176,6 @@ def applicant_ids_on(day: dt.date, member_ids: set[int]) -> set[int]:
     Only cities with an application and no membership that day can be applicants, so only
     those are loaded: asking every city's status took most of this chart's time at 400 cities.
     """
-    from governance.admissions.models import Application
-
     by_city: dict[int, list] = defaultdict(list)
     for application in db.session.scalars(sa.select(Application)):
         by_city[application.city_id].append(application)
@@ -187,7 +190,7 @@ def applicant_ids_on(day: dt.date, member_ids: set[int]) -> set[int]:
 
 def population_data(on: dt.date) -> PopulationData:
     """Each member's and each applicant's latest population figure on the day."""
-    member_ids = members.member_ids_on(on)
+    member_ids = rules.member_ids_on(on)
     applicant_ids = applicant_ids_on(on, member_ids)
     wanted = member_ids | applicant_ids
     figures = members.population_by_city_on(on, wanted) if wanted else {}
@@ -210,7 +213,7 @@ def population_data(on: dt.date) -> PopulationData:
             )
         )
     rows.sort(key=lambda c: (-(c.population or 0), c.city.casefold()))
-    return PopulationData(on=on, name=members.name_on(members.get_network(), on), cities=rows)
+    return PopulationData(on=on, name=rules.name_on(rules.get_network(), on), cities=rows)
 
 
 # -- population by province ---------------------------------------------------------------------
@@ -339,7 +342,7 @@ def population_history_data(on: dt.date) -> PopulationHistoryData:
         if not points and total == 0:
             continue
         points.append(PopulationPoint(day, total))
-    return PopulationHistoryData(on=on, name=members.name_on(members.get_network(), on), points=points)
+    return PopulationHistoryData(on=on, name=rules.name_on(rules.get_network(), on), points=points)
 
 
 # -- the result of a closed poll ---------------------------------------------------------------------
@@ -377,11 +380,6 @@ class PollData:
 
 def poll_data(poll_id: int) -> PollData:
     """The frozen result of a closed poll; 404 for no such poll, 409 while it is not closed."""
-    from flask_babel import gettext as _
-
-    from governance.voting.models import PollState
-    from governance.voting.services import get_poll
-
     poll = get_poll(poll_id)
     result = poll.result
     if poll.state != PollState.CLOSED or result is None:

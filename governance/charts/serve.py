@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from governance import clock, exports
 from governance.charts import data as chart_data
 from governance.charts.cache import Rendered, chart_cache, data_version, etag_for
+from governance.charts.texts import texts_for
 from governance.errors import ValidationFailed
 
 FORMATS = ("svg", "png", "csv")
@@ -97,8 +98,8 @@ def render(
     chart: str, options: ChartOptions, locale: str, poll_id: Optional[int] = None, version: Optional[str] = None
 ) -> Rendered:
     """The chart in the asked format, drawn at most once per data version and options."""
+    # deferred import: matplotlib loads with the first chart drawn, not with every server process.
     from governance.charts.drawing import draw
-    from governance.charts.texts import texts_for
 
     version = version or data_version()
     etag = chart_etag(chart, options, locale, poll_id, version)

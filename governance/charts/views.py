@@ -9,16 +9,20 @@ from werkzeug.routing import BuildError
 
 from governance import clock, exports, labels
 from governance.accounts.auth import allowed
-from governance.charts import serve
+from governance.charts import member_list, serve
 from governance.charts.cache import data_version
 from governance.charts.dashboard import dashboard_facts
 from governance.charts.texts import (
     chart_title,
     current_locale,
+    long_date,
+    number,
     texts_for,
 )
 from governance.errors import DomainError
 from governance.members.models import Network
+from governance.network.rules import get_network, name_on
+from governance.voting.services import list_polls
 
 bp = Blueprint("charts", __name__, url_prefix="/charts", static_folder="static", static_url_path="/static")
 
@@ -75,8 +79,6 @@ def chart_response(chart: str, options: serve.ChartOptions, poll_id: Optional[in
 @bp.route("/")
 @allowed(Network.can_view_charts)
 def index():
-    from governance.voting.services import list_polls
-
     closed_polls = list_polls("closed")
     charts = [(name, chart_title(name)) for name in ("membership", "population", "provinces", "population-history")]
     return render_template("charts/index.html", charts=charts, closed_polls=closed_polls)
@@ -138,8 +140,6 @@ def _render_page(chart, d, day, problem, rows, poll_id=None):
 
 def _table_rows(chart: str, d) -> list[tuple]:
     """The CSV rows made readable: dates and numbers in the user's language, codes as words."""
-    from governance.charts.texts import long_date, number
-
     locale = current_locale()
     if chart in ("membership",):
         return [(long_date(p.day, locale), number(p.members, locale), p.name) for p in d.points]
@@ -206,9 +206,6 @@ def page_csv_response(chart: str, options: serve.ChartOptions, poll_id: Optional
 @bp.route("/members.<any(csv, xlsx):fmt>")
 @allowed(Network.can_view_charts)
 def members_export(fmt: str):
-    from governance.charts import member_list
-    from governance.members.services import get_network, name_on
-
     day = serve.parse_options(request.args.get("on"), None, None).on
     if fmt == "csv":
         body = member_list.members_csv(day, current_locale())

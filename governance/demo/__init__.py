@@ -8,7 +8,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from governance.accounts.models import Role
+from governance.accounts.services import create_user
+from governance.admissions.services import create_application
 from governance.extensions import db
+from governance.meetings.demo import seed_network_day
+from governance.members.models import City
+from governance.members.services import CityInput, add_membership, create_city, ensure_network
 
 DATA_DIR = Path(__file__).parent
 APPLICATION_RECEIVED = dt.date(2017, 9, 15)
@@ -68,12 +74,6 @@ def load_demo(
     password_for: Callable[[str], str] = lambda email: secrets.token_urlsafe(9), with_network_day: bool = True
 ) -> list[tuple[str, str, str]]:
     """Fill an empty database with the 2017 network; return (email, password, roles) of each demo account."""
-    from governance.accounts.models import Role
-    from governance.accounts.services import create_user
-    from governance.admissions.services import create_application
-    from governance.members.models import City
-    from governance.members.services import CityInput, add_membership, create_city, ensure_network
-
     if db.session.scalar(sa.select(sa.func.count(City.id))):
         raise AlreadySeeded()
     ensure_network()
@@ -126,10 +126,5 @@ def load_demo(
             f"{city.name} vraagt het lidmaatschap van het G32-stedennetwerk aan per 1 januari 2018.",
         )
     if with_network_day:
-        try:
-            from governance.meetings.demo import seed_network_day
-        except ImportError:  # the network day area is optional for the registry
-            seed_network_day = None
-        if seed_network_day is not None:
-            seed_network_day(None)
+        seed_network_day(None)
     return logins

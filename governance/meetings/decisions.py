@@ -13,14 +13,23 @@ from xml.sax.saxutils import escape
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from governance import audit, clock, labels
 from governance.accounts.models import User
 from governance.errors import Conflict, ValidationFailed
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings.agenda import add_agenda_item, agenda, documents_for_poll, tie_to_latest_version
+from governance.meetings.badges import _font_names
+from governance.meetings.documents import add_document, add_version
 from governance.meetings.minutes_models import DecisionList
 from governance.meetings.models import AgendaItem, Meeting
+from governance.network.rules import network_name_on
+from governance.voting import services as voting
 from governance.voting.models import Poll, PollState
 
 # -- which polls belong to a meeting --------------------------------------------------------------
@@ -31,7 +40,7 @@ def meeting_polls(meeting: Meeting) -> list[Poll]:
     found: dict[int, Poll] = {}
     for poll in db.session.scalars(sa.select(Poll).where(Poll.meeting_id == meeting.id)):
         found[poll.id] = poll
-    for point in services.agenda(meeting):
+    for point in agenda(meeting):
         if point.poll is not None:
             found[point.poll.id] = point.poll
         if point.application_id is not None:
@@ -57,7 +66,7 @@ def meeting_of_poll(poll: Poll) -> Optional[Meeting]:
 
 
 def _document_of(poll: Poll) -> Optional[dict[str, Any]]:
-    for point in services.documents_for_poll(poll):
+    for point in documents_for_poll(poll):
         version = point.document_version
         return {"title": version.document.title, "version": version.version, "sha256": version.sha256}
     return None
@@ -161,8 +170,6 @@ def next_meetings(meeting: Meeting) -> list[Meeting]:
 
 def propose_for_adoption(actor, meeting: Meeting, adopting_meeting: Optional[Meeting]) -> DecisionList:
     """Put the decision list to a later meeting: its PDF as a document there, and a motion that approves it."""
-    from governance.voting import services as voting
-
     if adopting_meeting is None or adopting_meeting.date <= meeting.date:
         raise ValidationFailed.on(
             "adopting_meeting_id", _("Choose a meeting after %(date)s.", date=format_date(meeting.date, "long"))
@@ -186,13 +193,13 @@ def propose_for_adoption(actor, meeting: Meeting, adopting_meeting: Optional[Mee
         pdf = decisions_pdf(meeting, items, proposal=None)
     if proposal is not None and proposal.poll.state == PollState.DRAFT:
         # Still being prepared: a new version of the same document, and the motion tied to it.
-        version = services.add_version(actor, proposal.document_version.document, pdf)
+        version = add_version(actor, proposal.document_version.document, pdf)
         point = db.session.scalars(sa.select(AgendaItem).where(AgendaItem.poll_id == proposal.poll_id)).first()
         if point is not None:
-            services.tie_to_latest_version(actor, point)
+            tie_to_latest_version(actor, point)
         proposal.items_json, proposal.sha256, proposal.document_version_id = text, digest, version.id
     else:
-        document = services.add_document(actor, adopting_meeting, title, clock.today(), pdf)
+        document = add_document(actor, adopting_meeting, title, clock.today(), pdf)
         poll = voting.create_poll(
             actor,
             title=motion_title,
@@ -200,9 +207,7 @@ def propose_for_adoption(actor, meeting: Meeting, adopting_meeting: Optional[Mee
             previous_poll_id=proposal.poll_id if proposal is not None else None,
             meeting_id=adopting_meeting.id,
         )
-        services.add_agenda_item(
-            actor, adopting_meeting, motion_title, poll_id=poll.id, document_version_id=document.latest.id
-        )
+        add_agenda_item(actor, adopting_meeting, motion_title, poll_id=poll.id, document_version_id=document.latest.id)
         if proposal is None:
             proposal = DecisionList(meeting_id=meeting.id)
             db.session.add(proposal)
@@ -250,16 +255,8 @@ audit.register_consistency_check(check_decision_lists_against_chain)
 
 def decisions_pdf(meeting: Meeting, items: list[dict[str, Any]], proposal: Optional[DecisionList]) -> bytes:
     """The decision list for the minutes: one row per decision with its tally and the approved document."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from governance.meetings.badges import _font_names
-
     regular, bold = _font_names()
-    network = services.network_name_on(meeting.date)
+    network = network_name_on(meeting.date)
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13)
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=HexColor("#333333"))
     head = ParagraphStyle("head", parent=body, fontName=bold, fontSize=18, leading=22, spaceAfter=4)

@@ -4,10 +4,17 @@ import datetime as dt
 import io
 
 import sqlalchemy as sa
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
+from governance.admissions.models import Application, ApplicationStatus
 from governance.extensions import db
-from governance.meetings import services
+from governance.meetings.agenda import add_agenda_item
+from governance.meetings.documents import add_document
+from governance.meetings.meeting import create_meeting
 from governance.meetings.models import ItemKind, Meeting
+from governance.meetings.programme import ItemInput, add_item
+from governance.voting.services import create_poll
 
 DAY = dt.date(2017, 11, 30)
 TITLE = "Bestuurlijke netwerkdag"
@@ -144,9 +151,6 @@ PROGRAMME = [
 
 def _placeholder_budget_pdf() -> bytes:
     """A one-page stand-in for the 2018 budget; the real document was published in iBabs."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4)
     canvas.setTitle("Begroting 2018 (voorbeeld)")
@@ -165,7 +169,7 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
     existing = db.session.scalars(sa.select(Meeting).where(Meeting.date == DAY, Meeting.title == TITLE)).first()
     if existing is not None:
         return existing
-    meeting = services.create_meeting(
+    meeting = create_meeting(
         actor,
         TITLE,
         DAY,
@@ -176,32 +180,29 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
     )
     items = {}
     for start, end, kind, title, speakers, description in PROGRAMME:
-        items[title] = services.add_item(
+        items[title] = add_item(
             actor,
             meeting,
-            services.ItemInput(
-                start=start, end=end, kind=kind.value, title=title, speakers=speakers, description=description
-            ),
+            ItemInput(start=start, end=end, kind=kind.value, title=title, speakers=speakers, description=description),
         )
     board_item = items["Algemeen Bestuur"]
 
-    budget = services.add_document(
+    budget = add_document(
         actor, meeting, "Begroting 2018", DOCUMENTS_PUBLISHED, _placeholder_budget_pdf(), item_id=board_item.id
     )
-    from governance.voting.services import create_poll
 
     # The admission votes stand prepared as drafts, ready for the chair to open; each agenda point shows the
     # latest poll on its application, so a re-vote appears there too.
     for application in _open_applications():
         if with_admission_polls:
             create_poll(actor, application_id=application.id)
-        services.add_agenda_item(actor, meeting, f"Lidmaatschap {application.city.name}", application_id=application.id)
+        add_agenda_item(actor, meeting, f"Lidmaatschap {application.city.name}", application_id=application.id)
     motion = None
     if with_motion:
         motion = create_poll(
             actor, title="Goedkeuring begroting 2018", description="Het algemeen bestuur keurt de begroting 2018 goed."
         )
-    services.add_agenda_item(
+    add_agenda_item(
         actor,
         meeting,
         "Goedkeuring begroting 2018",
@@ -209,7 +210,7 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
         poll_id=motion.id if motion else None,
         document_version_id=budget.latest.id,
     )
-    services.add_agenda_item(
+    add_agenda_item(
         actor, meeting, "Terugkoppeling dagelijks bestuur", "De algemene inzet van de G32 richting het nieuwe kabinet."
     )
     return meeting
@@ -217,8 +218,6 @@ def seed_network_day(actor=None, with_motion: bool = True, with_admission_polls:
 
 def _open_applications() -> list:
     """The applications the board decides on at this meeting (Assen, Hilversum)."""
-    from governance.admissions.models import Application, ApplicationStatus
-
     return list(
         db.session.scalars(
             sa.select(Application).where(Application.status == ApplicationStatus.RECEIVED).order_by(Application.id)

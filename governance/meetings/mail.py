@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 
 from governance import mail
 from governance.extensions import db
+from governance.meetings.fields import format_time
 from governance.meetings.models import Invitation, Meeting, PlaceStatus, RegistrationItem
-from governance.meetings.services import MOVED_UP_KEY, format_time, network_name_on
+from governance.meetings.registrations import MOVED_UP_KEY
+from governance.network.rules import network_name_on
 
 INVITATIONS_NOT_SENT = lazy_gettext("The mail server (%(host)s:%(port)s) could not send the invitations: %(error)s")
 

@@ -11,6 +11,7 @@ from governance import clock
 from governance.accounts.models import EVERY_ROLE, Role, holds
 from governance.extensions import db
 from governance.models_base import enum_column
+from governance.voting.models import Poll
 
 
 class ItemKind(enum.StrEnum):
@@ -269,7 +270,6 @@ class AgendaItem(db.Model):
         """The poll this point decides by: its own, or the latest poll on its application."""
         if self.poll is not None or self.application_id is None:
             return self.poll
-        from governance.voting.models import Poll
 
         return db.session.scalars(
             sa.select(Poll).where(Poll.application_id == self.application_id).order_by(Poll.id.desc()).limit(1)

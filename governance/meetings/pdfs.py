@@ -4,6 +4,7 @@ import re
 from typing import Optional
 
 from flask_babel import gettext as _
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 # Keys and action types by which a PDF runs something when it is opened, or carries other files.
 _ACTIVE_KEYS = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFiles", "/EmbeddedFile", "/AA", "/XFA"}
@@ -18,7 +19,6 @@ def active_content(data: bytes, reader) -> Optional[str]:
     """A sentence saying what the PDF carries that it may not, or None when it carries nothing of the sort."""
     if _HTML.search(data):
         return _("This PDF also contains HTML (it would open as a web page); upload a plain PDF.")
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     seen: set[tuple[int, int]] = set()
     stack = [reader.trailer]

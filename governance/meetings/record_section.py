@@ -7,6 +7,7 @@ from governance.accounts.models import User
 from governance.extensions import db
 from governance.meetings import room
 from governance.meetings.decisions import meeting_of_poll
+from governance.voting import record
 from governance.voting.models import CastMode
 
 
@@ -47,8 +48,6 @@ def presence_section(poll) -> dict[str, Any]:
 
 def votes_section(poll) -> dict[str, Any]:
     """The named votes of the ledger's record, each with how it was cast and who cast or entered it."""
-    from governance.voting import record
-
     section = record.votes_section(poll)
     modes = room.cast_modes(poll)
     for vote in section.get("votes") or []:
@@ -71,8 +70,6 @@ def votes_section(poll) -> dict[str, Any]:
 def register() -> None:
     """Add the meeting room's sections to the record, last, so that they complete what other sections say of the
     meeting and presence (the chair, the proxies' city names); the votes say how each was cast, in place."""
-    from governance.voting import record
-
     sections = record.RECORD_SECTIONS
     if meeting_section in sections:
         return

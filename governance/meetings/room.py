@@ -15,9 +15,12 @@ from governance.accounts.models import Role, User, holds
 from governance.database import lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
+from governance.meetings.documents import check_pdf, documents_dir, store_file
 from governance.meetings.models import Meeting, MeetingPresence, PollPresence, Proxy
 from governance.members import services as members
 from governance.members.models import City
+from governance.network import rules
+from governance.voting import record
 from governance.voting.models import Ballot, CastMode, Poll, PollEligibleCity, PollState, PollVoter
 
 
@@ -40,7 +43,7 @@ def _city(city_id: Any, field_name: str) -> City:
 def _member_city(meeting: Meeting, city_id: Any, field_name: str) -> City:
     """A city that is a member on the meeting's date; 422 with a sentence otherwise."""
     city = _city(city_id, field_name)
-    if city.id not in members.member_ids_on(meeting.date):
+    if city.id not in rules.member_ids_on(meeting.date):
         raise ValidationFailed.on(
             field_name,
             _(
@@ -95,11 +98,11 @@ class Presence:
     @property
     def needed(self) -> int:
         """The smallest number present or represented that is more than half of the members."""
-        return self.members // 2 + 1
+        return rules.quorum_needed(self.members)
 
     @property
     def quorum_present(self) -> bool:
-        return (self.present + self.represented) * 2 > self.members
+        return rules.quorum_met(self.present + self.represented, self.members)
 
     def sentence(self) -> str:
         """'21 of 38 present or represented; needed: 20'."""
@@ -211,16 +214,14 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     giver, holder = cities["from_city_id"], cities["to_city_id"]
     if mandate is not None:
-        from governance.meetings.services import _check_pdf
-
         try:
-            _check_pdf(mandate)
+            check_pdf(mandate)
         except ValidationFailed as error:
             raise ValidationFailed(
                 error.message, fields={"mandate": error.fields.get("file", [error.message])}
             ) from None
     _lock_meeting(meeting)
-    network = members.get_network()
+    network = rules.get_network()
     active = active_proxies(meeting)
 
     def conflict(message: str) -> Conflict:
@@ -271,9 +272,7 @@ def record_proxy(actor, meeting: Meeting, from_city_id: Any, to_city_id: Any, ma
         meeting_id=meeting.id, from_city_id=giver.id, to_city_id=holder.id, created_by_id=getattr(actor, "id", None)
     )
     if mandate is not None:
-        from governance.meetings.services import _store
-
-        proxy.mandate_name, proxy.mandate_sha256 = _store(mandate)
+        proxy.mandate_name, proxy.mandate_sha256 = store_file(mandate)
         proxy.mandate_size = len(mandate)
     db.session.add(proxy)
     db.session.flush()
@@ -313,8 +312,6 @@ def proxies(meeting: Meeting) -> list[Proxy]:
 
 
 def mandate_path(proxy: Proxy) -> str:
-    from governance.meetings.services import documents_dir
-
     if not proxy.mandate_name:
         raise NotFound(_("This proxy has no signed mandate."))
     return os.path.join(documents_dir(), proxy.mandate_name)
@@ -565,8 +562,6 @@ def effects_sentences(effects: Optional[dict]) -> list[str]:
 
 def upcoming_meetings() -> list[Meeting]:
     """Today's meeting and later ones, nearest first."""
-    from governance import clock
-
     return list(db.session.scalars(sa.select(Meeting).where(Meeting.date >= clock.today()).order_by(Meeting.date)))
 
 
@@ -589,29 +584,6 @@ def hands_to_record(poll: Poll) -> list[City]:
     return sorted((c for c in cities if c.id not in voted and c.id not in delegated), key=members.sort_key)
 
 
-def may_revote(poll: Poll) -> bool:
-    """A re-vote follows a closed poll that failed for want of a quorum or on a tie, once."""
-    result = poll.result
-    if poll.state != PollState.CLOSED or not result or result.get("reason") not in ("quorum_not_met", "tie"):
-        return False
-    return db.session.scalar(sa.select(Poll.id).where(Poll.previous_poll_id == poll.id).limit(1)) is None
-
-
-def prepare_revote(actor, poll: Poll) -> Poll:
-    """A draft poll on the same question, linked to the first (and so at the same meeting)."""
-    from governance.voting import services as voting
-
-    if not may_revote(poll):
-        raise Conflict(_("Only a vote that failed for want of a quorum or on a tie can be held again, once."))
-    return voting.create_poll(
-        actor,
-        application_id=poll.application_id,
-        title=poll.title if poll.application_id is None else None,
-        description=poll.description,
-        secret=poll.secret if poll.application_id is None else None,
-        majority=poll.majority.value,
-        previous_poll_id=poll.id,
-    )
 
 
 def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:
@@ -648,8 +620,6 @@ def record_section(poll: Poll) -> dict:
 
 
 def _register_record_section() -> None:
-    from governance.voting import record
-
     if record_section not in record.RECORD_SECTIONS:
         record.RECORD_SECTIONS.append(record_section)
 

@@ -4,17 +4,20 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, session, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from governance import labels
+from governance import clock, labels
 from governance.accounts.auth import allowed
+from governance.accounts.models import User
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import room
+from governance.meetings import revote, room
 from governance.meetings.models import Meeting
 from governance.members.models import City
 from governance.voting import services as voting
+from governance.voting.forms import MotionForm
 from governance.voting.models import Poll, PollVoter
 
 bp = Blueprint("room", __name__)
@@ -22,8 +25,6 @@ bp = Blueprint("room", __name__)
 
 def meeting_choices() -> list[tuple[int, str]]:
     """The meetings a poll can belong to: today's and later ones, nearest first, after "no meeting"."""
-    from flask_babel import format_date
-
     return [(0, _("No meeting (an online vote)"))] + [
         (m.id, f"{m.title}, {format_date(m.date, 'long')}") for m in room.upcoming_meetings()
     ]
@@ -31,9 +32,6 @@ def meeting_choices() -> list[tuple[int, str]]:
 
 def motion_form():
     """The empty motion form, with today's meeting chosen when there is one."""
-    from governance import clock
-    from governance.voting.forms import MotionForm
-
     form = MotionForm(formdata=None)
     form.meeting_id.choices = meeting_choices()
     today = [m for m in room.upcoming_meetings() if m.date == clock.today()]
@@ -202,10 +200,10 @@ def poll_hand(poll_id):
 def poll_revote(poll_id):
     """A new poll on the same question after a failed quorum or a tie, linked to the first."""
     poll = voting.get_poll(poll_id)
-    if not room.may_revote(poll):
+    if not revote.may_revote(poll):
         abort(409)
     try:
-        new = room.prepare_revote(current_user, poll)
+        new = revote.prepare_revote(current_user, poll)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -236,8 +234,6 @@ def receipt_key(poll_id: int, city_id: int) -> str:
 
 def ballot_context(poll: Poll) -> dict:
     """The ballots, the hands still to record and the room's part of the result, for the poll page."""
-    from governance.accounts.models import User
-
     ballots = room.ballots_for(current_user, poll)
     eligible = poll.can_vote(current_user)
     own = [(ballots.own, False)] if ballots.own is not None and eligible else []
@@ -260,7 +256,7 @@ def ballot_context(poll: Poll) -> dict:
         "delegated_to": ballots.delegated_to if eligible else None,
         "announce_city_id": session.pop(f"just-voted-{poll.id}", None),
         "hands": room.hands_to_record(poll) if Poll.can_record_hand(current_user) else [],
-        "may_revote": room.may_revote(poll) and Poll.can_prepare_revote(current_user),
+        "may_revote": revote.may_revote(poll) and Poll.can_prepare_revote(current_user),
         "effects_sentences": room.effects_sentences(result.get("effects")) if result else [],
         "not_voted_cities": [db.session.get(City, i) for i in (result or {}).get("not_voted", [])],
         "meeting": db.session.get(room.Meeting, poll.meeting_id) if poll.meeting_id else None,

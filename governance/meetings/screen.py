@@ -17,11 +17,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from governance import audit, clock
 from governance.errors import DomainError
 from governance.extensions import db
-from governance.meetings import services as meetings_services
+from governance.meetings import room
 from governance.meetings.decisions import meeting_polls
 from governance.meetings.minutes_models import MeetingScreen
 from governance.meetings.models import Meeting
+from governance.meetings.room import effects_sentences
 from governance.members.models import Membership, NetworkName
+from governance.network.rules import network_name_on
 from governance.voting import services as voting
 from governance.voting.models import Poll, PollState
 
@@ -132,7 +134,7 @@ def effects_of(poll: Poll) -> dict[str, Any]:
     if name is not None:
         before = name.valid_from - dt.timedelta(days=1) if name.valid_from else None
         effects["renamed"] = {
-            "from": meetings_services.network_name_on(before) if before else None,
+            "from": network_name_on(before) if before else None,
             "to": name.name,
             "valid_from": name.valid_from.isoformat() if name.valid_from else None,
         }
@@ -141,8 +143,6 @@ def effects_of(poll: Poll) -> dict[str, Any]:
 
 def effect_sentences(poll: Poll) -> list[str]:
     """The effects in words: "Assen is a member from 1 January 2018; the network is called G40 from that day"."""
-    from governance.meetings.room import effects_sentences
-
     sentences = effects_sentences(effects_of(poll))
     if poll.application_id is not None and (poll.result or {}).get("outcome") == "rejected":
         sentences.append(_("%(city)s does not become a member.", city=poll.application.city.name))
@@ -193,8 +193,6 @@ class ScreenState:
 
 def _presence(meeting: Meeting, poll: Optional[Poll]) -> Optional[dict[str, Any]]:
     """Present and represented cities: as the poll froze them at open, else as they stand now."""
-    from governance.meetings import room
-
     frozen = room.frozen_json(poll) if poll is not None and poll.meeting_id else None
     if frozen is not None:
         return {
@@ -211,7 +209,7 @@ def screen_state(meeting: Meeting) -> ScreenState:
     poll = current_poll(meeting)
     state = ScreenState(
         meeting=meeting,
-        network_name=meetings_services.network_name_on(meeting.date),
+        network_name=network_name_on(meeting.date),
         poll=poll,
         presence=_presence(meeting, poll),
     )

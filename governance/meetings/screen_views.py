@@ -11,6 +11,7 @@ from governance.extensions import db
 from governance.meetings import decisions, record_section, screen  # noqa: F401 - record_section adds a section
 from governance.meetings.models import Meeting
 from governance.meetings.views import bp
+from governance.voting.texts import reason_sentence
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
@@ -56,7 +57,6 @@ def _presence_text(state: screen.ScreenState) -> str:
 def _outcome_text(state: screen.ScreenState) -> str:
     if state.result is None:
         return ""
-    from governance.voting.views import reason_sentence
 
     return " ".join([state.poll.title + ":", reason_sentence(state.result), *state.effects])
 

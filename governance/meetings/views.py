@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,9 +23,27 @@ from governance import clock, exports
 from governance.accounts.auth import allowed, login_required
 from governance.errors import DomainError, NotFound
 from governance.extensions import db
-from governance.meetings import mail, services
+from governance.meetings import attendance as meetings_attendance
+from governance.meetings import mail
+from governance.meetings import registrations as meetings_registrations
+from governance.meetings.agenda import (
+    add_agenda_item,
+    agenda,
+    polls_to_link,
+    remove_agenda_item,
+    tie_to_latest_version,
+)
+from governance.meetings.attendance import badge_rows, registrations
 from governance.meetings.badges import badges_pdf
 from governance.meetings.calendar import meeting_calendar
+from governance.meetings.documents import (
+    add_document,
+    add_version,
+    document_path,
+    version_for_download,
+    visible_documents,
+)
+from governance.meetings.fields import format_time
 from governance.meetings.forms import (
     AgendaForm,
     DocumentForm,
@@ -35,8 +54,27 @@ from governance.meetings.forms import (
     RegistrationForm,
     VersionForm,
 )
-from governance.meetings.models import AgendaItem, Invitation, Meeting, PlaceStatus
+from governance.meetings.invitations import (
+    LinkRefused,
+    answer_invitation,
+    invitation_for_person,
+    invitation_for_token,
+    invitees,
+    send_invitations,
+)
+from governance.meetings.meeting import create_meeting, list_meetings, update_meeting
+from governance.meetings.models import AgendaItem, Invitation, Meeting, MeetingDocument, PlaceStatus
+from governance.meetings.programme import ItemInput, add_item, delete_item, get_item, update_item
+from governance.meetings.registrations import (
+    RegistrationInput,
+    cancel_registration,
+    find_registration,
+    get_registration,
+)
+from governance.members.services import members_on
+from governance.network.rules import network_name_on
 from governance.views_common import errors_into_form
+from governance.voting.services import create_poll
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -63,7 +101,7 @@ def _time_slots(items):
 
 @bp.app_context_processor
 def meeting_helpers():
-    return {"format_time": services.format_time, "can_retie": Meeting.can_retie}
+    return {"format_time": format_time, "can_retie": Meeting.can_retie}
 
 
 # -- meetings and their programme ---------------------------------------------------------------
@@ -72,7 +110,7 @@ def meeting_helpers():
 @bp.route("/")
 @allowed(Meeting.can_read)
 def meeting_list():
-    return render_template("meetings/list.html", meetings=services.list_meetings(), on_day=clock.today())
+    return render_template("meetings/list.html", meetings=list_meetings(), on_day=clock.today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,7 +119,7 @@ def meeting_new():
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(
+            meeting = create_meeting(
                 current_user, form.title.data, form.date.data, form.place.data, form.description.data or ""
             )
         except DomainError as error:
@@ -101,17 +139,17 @@ def meeting_new():
 def meeting_detail(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     today = clock.today()
-    documents = services.visible_documents(meeting, current_user, today)
-    own = services.find_registration(meeting, current_user.email)
+    documents = visible_documents(meeting, current_user, today)
+    own = find_registration(meeting, current_user.email)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         slots=_time_slots(meeting.items),
         documents=documents,
-        agenda=services.agenda(meeting),
+        agenda=agenda(meeting),
         on_day=today,
         own=own,
-        day_network_name=services.network_name_on(meeting.date),
+        day_network_name=network_name_on(meeting.date),
         is_secretariat=_is_secretariat(),
         version_form=VersionForm(formdata=None),
     )
@@ -124,7 +162,7 @@ def meeting_edit(meeting_id):
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
         try:
-            services.update_meeting(
+            update_meeting(
                 current_user, meeting, form.title.data, form.date.data, form.place.data, form.description.data or ""
             )
         except DomainError as error:
@@ -139,8 +177,8 @@ def meeting_edit(meeting_id):
     ), 422 if request.method == "POST" else 200
 
 
-def _item_input(form: ItemForm) -> services.ItemInput:
-    return services.ItemInput(
+def _item_input(form: ItemForm) -> ItemInput:
+    return ItemInput(
         start=form.start.data,
         end=form.end.data,
         kind=form.kind.data,
@@ -159,7 +197,7 @@ def item_new(meeting_id):
     form = ItemForm()
     if form.validate_on_submit():
         try:
-            item = services.add_item(current_user, meeting, _item_input(form))
+            item = add_item(current_user, meeting, _item_input(form))
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -177,18 +215,18 @@ def item_new(meeting_id):
 def item_edit(meeting_id, item_id):
     meeting = _meeting_or_404(meeting_id)
     try:
-        item = services.get_item(meeting, item_id)
+        item = get_item(meeting, item_id)
     except NotFound:
         abort(404)
     form = ItemForm(obj=item)
     if request.method == "GET":
-        form.start.data = services.format_time(item.starts_at)
-        form.end.data = services.format_time(item.ends_at)
+        form.start.data = format_time(item.starts_at)
+        form.end.data = format_time(item.ends_at)
         form.kind.data = item.kind.value
         form.capacity.data = item.capacity
     if form.validate_on_submit():
         try:
-            services.update_item(current_user, item, _item_input(form))
+            update_item(current_user, item, _item_input(form))
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -207,7 +245,7 @@ def item_edit(meeting_id, item_id):
 def item_delete(meeting_id, item_id):
     meeting = _meeting_or_404(meeting_id)
     try:
-        services.delete_item(current_user, services.get_item(meeting, item_id))
+        delete_item(current_user, get_item(meeting, item_id))
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -244,7 +282,7 @@ def invitations(meeting_id):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            sent = services.send_invitations(
+            sent = send_invitations(
                 current_user,
                 meeting,
                 lambda token: url_for("meetings.register", token=token, _external=True),
@@ -263,23 +301,23 @@ def invitations(meeting_id):
     sent = db.session.scalars(
         db.select(Invitation).where(Invitation.meeting_id == meeting.id).order_by(Invitation.name)
     ).all()
-    answered = {r.email for r in services.registrations(meeting)}
+    answered = {r.email for r in registrations(meeting)}
     return render_template(
         "meetings/invitations.html",
         meeting=meeting,
         form=form,
-        invitees=services.invitees(meeting),
+        invitees=invitees(meeting),
         sent=sent,
         answered=answered,
     )
 
 
 def _choices(meeting: Meeting, form: RegistrationForm) -> None:
-    numbers = {row.item.id: row for row in services.attendance(meeting).items}
+    numbers = {row.item.id: row for row in meetings_attendance.attendance(meeting).items}
     choices = []
     for item in meeting.items:
         row = numbers[item.id]
-        label = f"{services.format_time(item.starts_at)}–{services.format_time(item.ends_at)} {item.title}"
+        label = f"{format_time(item.starts_at)}–{format_time(item.ends_at)} {item.title}"
         if row.places_left == 0:
             label += " — " + _("full: you will be on the waiting list")
         elif row.places_left is not None:
@@ -288,8 +326,8 @@ def _choices(meeting: Meeting, form: RegistrationForm) -> None:
     form.items.choices = choices
 
 
-def _registration_input(form: RegistrationForm) -> services.RegistrationInput:
-    return services.RegistrationInput(
+def _registration_input(form: RegistrationForm) -> RegistrationInput:
+    return RegistrationInput(
         name=form.name.data,
         function=form.function.data or "",
         attending=form.attending.data == "yes",
@@ -300,7 +338,7 @@ def _registration_input(form: RegistrationForm) -> services.RegistrationInput:
 def _answer_page(invitation: Invitation, token: str | None):
     """The registration form for one invited person (through their link, or logged in)."""
     meeting = invitation.meeting
-    registration = services.find_registration(meeting, invitation.email)
+    registration = find_registration(meeting, invitation.email)
     form = RegistrationForm()
     _choices(meeting, form)
     if request.method == "GET":
@@ -311,7 +349,7 @@ def _answer_page(invitation: Invitation, token: str | None):
         form.items.data = [p.item_id for p in registration.places] if registration else []
     if form.validate_on_submit():
         try:
-            registration = services.answer_invitation(invitation, _registration_input(form))
+            registration = answer_invitation(invitation, _registration_input(form))
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -336,7 +374,7 @@ def _answer_page(invitation: Invitation, token: str | None):
         registration=registration,
         token=token,
         slots=_time_slots(meeting.items),
-        day_network_name=services.network_name_on(meeting.date),
+        day_network_name=network_name_on(meeting.date),
         waitlisted=PlaceStatus.WAITLISTED,
     ), 422 if request.method == "POST" else 200
 
@@ -344,8 +382,8 @@ def _answer_page(invitation: Invitation, token: str | None):
 @bp.route("/register/<token>", methods=["GET", "POST"])
 def register(token):
     try:
-        invitation = services.invitation_for_token(token)
-    except services.LinkRefused as error:
+        invitation = invitation_for_token(token)
+    except LinkRefused as error:
         db.session.rollback()
         return render_template("meetings/link_refused.html", message=error.message), error.status
     return _answer_page(invitation, token)
@@ -354,14 +392,14 @@ def register(token):
 @bp.route("/register/<token>/calendar.ics")
 def register_calendar(token):
     try:
-        invitation = services.invitation_for_token(token)
-    except services.LinkRefused as error:
+        invitation = invitation_for_token(token)
+    except LinkRefused as error:
         return render_template("meetings/link_refused.html", message=error.message), error.status
     return _own_calendar(invitation.meeting, invitation.email)
 
 
 def _own_calendar(meeting: Meeting, email: str) -> Response:
-    registration = services.find_registration(meeting, email)
+    registration = find_registration(meeting, email)
     items = [p.item for p in registration.places if p.status == PlaceStatus.REGISTERED] if registration else []
     return _ics(meeting, items)
 
@@ -370,7 +408,7 @@ def _own_calendar(meeting: Meeting, email: str) -> Response:
 @login_required
 def register_self(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    invitation = services.invitation_for_person(meeting, current_user)
+    invitation = invitation_for_person(meeting, current_user)
     return _answer_page(invitation, None)
 
 
@@ -390,7 +428,7 @@ def attendance(meeting_id):
     return render_template(
         "meetings/attendance.html",
         meeting=meeting,
-        numbers=services.attendance(meeting),
+        numbers=meetings_attendance.attendance(meeting),
         registered=PlaceStatus.REGISTERED,
         is_secretariat=_is_secretariat(),
     )
@@ -402,7 +440,6 @@ def registration_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = OnBehalfForm()
     _choices(meeting, form)
-    from governance.members.services import members_on
 
     form.city_id.choices = [SelectChoice(0, _("— none —"))] + [
         SelectChoice(c.id, c.name) for c in members_on(meeting.date)
@@ -411,7 +448,7 @@ def registration_new(meeting_id):
         data = _registration_input(form)
         data.email, data.city_id = form.email.data, form.city_id.data or None
         try:
-            registration = services.register(current_user, meeting, data, on_behalf=True)
+            registration = meetings_registrations.register(current_user, meeting, data, on_behalf=True)
         except DomainError as error:
             db.session.rollback()
             errors_into_form(form, error)
@@ -429,11 +466,11 @@ def registration_new(meeting_id):
 def registration_delete(meeting_id, registration_id):
     meeting = _meeting_or_404(meeting_id)
     try:
-        registration = services.get_registration(meeting, registration_id)
+        registration = get_registration(meeting, registration_id)
     except NotFound:
         abort(404)
     name = registration.name
-    services.cancel_registration(current_user, registration)
+    cancel_registration(current_user, registration)
     db.session.commit()
     mail.send_moved_up_notices()
     flash(_("The registration of %(name)s has been cancelled.", name=name), "success")
@@ -444,21 +481,21 @@ def registration_delete(meeting_id, registration_id):
 @allowed(Meeting.can_see_attendance)
 def export_csv(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return exports.download(services.export_csv(meeting), f"attendance-{meeting.date}.csv")
+    return exports.download(meetings_attendance.export_csv(meeting), f"attendance-{meeting.date}.csv")
 
 
 @bp.route("/<int:meeting_id>/attendance.xlsx")
 @allowed(Meeting.can_see_attendance)
 def export_xlsx(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    return exports.download(services.export_xlsx(meeting), f"attendance-{meeting.date}.xlsx")
+    return exports.download(meetings_attendance.export_xlsx(meeting), f"attendance-{meeting.date}.xlsx")
 
 
 @bp.route("/<int:meeting_id>/badges.pdf")
 @allowed(Meeting.can_manage)
 def badges(meeting_id):
     meeting = _meeting_or_404(meeting_id)
-    pdf = badges_pdf(meeting, services.badge_rows(meeting), services.network_name_on(meeting.date))
+    pdf = badges_pdf(meeting, badge_rows(meeting), network_name_on(meeting.date))
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -470,8 +507,6 @@ def badges(meeting_id):
 
 
 def _read_upload(storage) -> bytes:
-    from flask import current_app
-
     return storage.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
 
 
@@ -481,11 +516,11 @@ def document_new(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     form = DocumentForm()
     form.item_id.choices = [SelectChoice(0, _("— the whole meeting —"))] + [
-        SelectChoice(i.id, f"{services.format_time(i.starts_at)} {i.title}") for i in meeting.items
+        SelectChoice(i.id, f"{format_time(i.starts_at)} {i.title}") for i in meeting.items
     ]
     if form.validate_on_submit():
         try:
-            document = services.add_document(
+            document = add_document(
                 current_user,
                 meeting,
                 form.title.data,
@@ -508,13 +543,13 @@ def document_new(meeting_id):
 @bp.route("/documents/<int:document_id>/versions", methods=["POST"])
 @allowed(Meeting.can_manage)
 def document_version_new(document_id):
-    document = db.get_or_404(services.MeetingDocument, document_id)
+    document = db.get_or_404(MeetingDocument, document_id)
     form = VersionForm()
     if not form.validate_on_submit():
         flash(" ".join(str(error) for error in form.file.errors) or _("Choose a PDF file to upload."), "error")
         return redirect(url_for("meetings.meeting_detail", meeting_id=document.meeting_id) + "#documents")
     try:
-        version = services.add_version(current_user, document, _read_upload(form.file.data))
+        version = add_version(current_user, document, _read_upload(form.file.data))
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -527,12 +562,12 @@ def document_version_new(document_id):
 @bp.route("/documents/<int:document_id>/v<int:number>.pdf")
 @allowed(Meeting.can_read)
 def document_download(document_id, number):
-    document = db.get_or_404(services.MeetingDocument, document_id)
+    document = db.get_or_404(MeetingDocument, document_id)
     try:
-        version = services.version_for_download(document, number, current_user, clock.today())
+        version = version_for_download(document, number, current_user, clock.today())
     except NotFound:
         abort(404)
-    path = services.document_path(version)
+    path = document_path(version)
     if not os.path.isfile(path):
         raise NotFound(
             _("The file of this document is missing on the server; the secretariat can upload the version again.")
@@ -552,10 +587,10 @@ def document_download(document_id, number):
 
 def _agenda_choices(meeting: Meeting, form: AgendaForm) -> None:
     form.poll_id.choices = [SelectChoice(0, _("— no vote —"))] + [
-        SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in services.polls_to_link()
+        SelectChoice(poll.id, f"#{poll.id} {poll.title} ({poll.state.value})") for poll in polls_to_link()
     ]
     versions = []
-    for document in services.visible_documents(meeting, current_user, clock.today()):
+    for document in visible_documents(meeting, current_user, clock.today()):
         for version in document.versions:
             label = _(
                 "%(title)s, version %(n)d (SHA-256 %(hash)s…)",
@@ -577,10 +612,8 @@ def agenda_new(meeting_id):
         try:
             poll_id = form.poll_id.data or None
             if form.new_motion.data:
-                from governance.voting.services import create_poll
-
                 poll_id = create_poll(current_user, title=form.title.data, description=form.description.data or "").id
-            services.add_agenda_item(
+            add_agenda_item(
                 current_user,
                 meeting,
                 form.title.data,
@@ -605,7 +638,7 @@ def agenda_new(meeting_id):
 def agenda_retie(agenda_id):
     item = db.get_or_404(AgendaItem, agenda_id)
     try:
-        services.tie_to_latest_version(current_user, item)
+        tie_to_latest_version(current_user, item)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -622,11 +655,7 @@ def agenda_retie(agenda_id):
 def agenda_delete(agenda_id):
     item = db.get_or_404(AgendaItem, agenda_id)
     meeting_id = item.meeting_id
-    services.remove_agenda_item(current_user, item)
+    remove_agenda_item(current_user, item)
     db.session.commit()
     flash(_("The item has been removed from the agenda."), "success")
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id) + "#agenda")
-
-
-# The meeting room's pages (big screen, decision list) add their routes to this blueprint.
-from governance.meetings import screen_views  # noqa: E402, F401

@@ -6,11 +6,13 @@ from typing import Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_method
 
 from governance import clock
 from governance.accounts.models import EVERY_ROLE, Role, holds
 from governance.extensions import db
 from governance.models_base import enum_column
+from governance.network.periods import member_on
 
 
 class Majority(enum.StrEnum):
@@ -141,7 +143,7 @@ class City(db.Model):
 
     def membership_on(self, day: dt.date) -> Optional["Membership"]:
         """The membership period that covers the day, if any."""
-        return next((m for m in self.memberships if m.covers(day)), None)
+        return next((m for m in self.memberships if m.active_on(day)), None)
 
 
 class PopulationFigure(db.Model):
@@ -173,8 +175,11 @@ class Membership(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on > joined_on", name="period_order"),
+        # Overlapping periods of one city are refused by the database as well (migration 0004_membership_overlap:
+        # an exclusion constraint on PostgreSQL, triggers on SQLite); add_membership says why first.
     )
 
-    def covers(self, day: dt.date) -> bool:
-        """Whether the city was a member on the day under this period."""
-        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day < self.left_on)
+    @hybrid_method
+    def active_on(self, day: dt.date):
+        """Whether the city was a member on the day under this period; on the class, the same rule as SQL."""
+        return member_on(self.joined_on, self.left_on, day)

@@ -12,9 +12,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from governance import audit, clock
+from governance.admissions.models import Application, ApplicationStatus
 from governance.errors import Conflict, NotFound, ValidationFailed
 from governance.extensions import db
-from governance.members.models import CapChange, City, Majority, Membership, Network, NetworkName, PopulationFigure
+from governance.members.models import City, Majority, Membership, Network, NetworkName, PopulationFigure
+from governance.network.periods import member_on, periods_overlap
 
 PROVINCES = (
     "Drenthe",
@@ -44,14 +46,6 @@ class CityStatus:
 
 
 # -- the network -------------------------------------------------------------------
-
-
-def get_network() -> Network:
-    """The one network this installation serves (created by init-db)."""
-    network = db.session.scalars(sa.select(Network).order_by(Network.id).limit(1)).first()
-    if network is None:
-        raise NotFound(_("The network has not been set up yet: run 'flask --app governance init-db'."))
-    return network
 
 
 def ensure_network() -> tuple[Network, bool]:
@@ -84,82 +78,17 @@ def ensure_network() -> tuple[Network, bool]:
     return network, True
 
 
-def name_history(network: Network) -> list[NetworkName]:
-    """The network's names in the order they took effect."""
-    rows = db.session.scalars(sa.select(NetworkName).where(NetworkName.network_id == network.id)).all()
-    return sorted(rows, key=lambda n: (n.valid_from or dt.date.min, n.id))
-
-
-def name_on(network: Network, day: dt.date) -> str:
-    """The name the network carried on the day."""
-    names = [n for n in name_history(network) if n.valid_from is None or n.valid_from <= day]
-    return names[-1].name if names else name_history(network)[0].name
-
-
-def change_cap(actor, network: Network, new_cap, decision) -> Network:
-    """Set a new membership cap, recording the board decision behind it."""
-    from governance.admissions.services import seats_taken
-
-    errors: dict[str, list[str]] = {}
-    if isinstance(new_cap, bool) or not isinstance(new_cap, int):
-        errors["cap"] = [_("The cap must be a whole number.")]
-    elif not 1 <= new_cap <= 100_000:
-        errors["cap"] = [_("The cap must be between 1 and 100,000.")]
-    if not isinstance(decision, str) or not decision.strip():
-        errors["decision"] = [_("Name the board decision that changes the cap.")]
-    elif len(decision) > 500:
-        errors["decision"] = [_("At most %(n)d characters.", n=500)]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    taken = seats_taken(network)
-    if new_cap < taken:
-        raise ValidationFailed.on(
-            "cap",
-            _("The cap cannot be below the %(taken)d seats already taken or reserved.", taken=taken),
-        )
-    old = network.cap
-    network.cap = new_cap
-    db.session.add(
-        CapChange(
-            network_id=network.id,
-            old_cap=old,
-            new_cap=new_cap,
-            decision=decision.strip(),
-            changed_by_id=getattr(actor, "id", None),
-        )
-    )
-    db.session.flush()
-    audit.record("network.cap_changed", network, actor, old_cap=old, new_cap=new_cap, decision=decision.strip())
-    return network
-
-
 # -- asking as on a date --------------------------------------------------------------
-
-
-def _member_filter(day: dt.date):
-    return sa.and_(
-        sa.or_(Membership.joined_on.is_(None), Membership.joined_on <= day),
-        sa.or_(Membership.left_on.is_(None), Membership.left_on > day),
-    )
-
-
-def member_ids_on(day: dt.date) -> set[int]:
-    """The ids of the cities that were members on the day."""
-    return set(db.session.scalars(sa.select(Membership.city_id).where(_member_filter(day))).all())
 
 
 def members_on(day: dt.date) -> list[City]:
     """The member cities on the day, by name."""
     cities = db.session.scalars(
         sa.select(City)
-        .where(City.id.in_(sa.select(Membership.city_id).where(_member_filter(day))))
+        .where(City.id.in_(sa.select(Membership.city_id).where(Membership.active_on(day))))
         .options(so.selectinload(City.populations), so.selectinload(City.memberships))
     ).all()
     return sorted(cities, key=sort_key)
-
-
-def member_count_on(day: dt.date) -> int:
-    return db.session.scalar(sa.select(sa.func.count(sa.distinct(Membership.city_id))).where(_member_filter(day))) or 0
 
 
 def _latest_figures_on(day: dt.date):
@@ -194,7 +123,7 @@ def population_by_city_on(day: dt.date, city_ids: Optional[set[int]] = None) -> 
 def total_population_on(day: dt.date) -> int:
     """The network's population on the day: the sum of each member's latest figure, added up in the database."""
     latest = _latest_figures_on(day)
-    members = sa.select(Membership.city_id).where(_member_filter(day)).distinct().subquery()
+    members = sa.select(Membership.city_id).where(Membership.active_on(day)).distinct().subquery()
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(latest.c.population), 0))
         .select_from(latest)
@@ -205,22 +134,14 @@ def total_population_on(day: dt.date) -> int:
 
 def status_on(city: City, day: dt.date, applications: Optional[list] = None) -> str:
     """member, applicant, former or none, as on the day (applications: the city's, when already loaded)."""
-    from governance.admissions.models import Application
-
     if applications is None:
         applications = db.session.scalars(sa.select(Application).where(Application.city_id == city.id)).all()
     return status_from(city.memberships, applications, day)
 
 
-def _covers(period, day: dt.date) -> bool:
-    return (period.joined_on is None or period.joined_on <= day) and (period.left_on is None or day < period.left_on)
-
-
 def status_from(memberships, applications, day: dt.date) -> str:
     """The status rule on plain rows (memberships: joined_on, left_on; applications: status and their dates)."""
-    from governance.admissions.models import ApplicationStatus
-
-    if any(_covers(m, day) for m in memberships):
+    if any(member_on(m.joined_on, m.left_on, day) for m in memberships):
         return CityStatus.MEMBER
     for application in applications:
         if application.received_on > day:
@@ -269,8 +190,6 @@ def member_list_rows(status: Optional[str], day: dt.date) -> list[MemberListRow]
     Four plain queries and one pass in Python: the member list of hundreds of cities loads no ORM objects
     and asks nothing per row.
     """
-    from governance.admissions.models import Application
-
     periods: dict[int, list] = {}
     for period in db.session.execute(
         sa.select(Membership.city_id, Membership.joined_on, Membership.left_on).order_by(Membership.id)
@@ -307,7 +226,7 @@ def member_list_rows(status: Optional[str], day: dt.date) -> list[MemberListRow]
         member_from = member_until = None
         for period in city_periods:
             joined_on, left_on = period.joined_on, period.left_on
-            if (joined_on is None or joined_on <= day) and (left_on is None or day < left_on):
+            if member_on(joined_on, left_on, day):
                 current = period
             elif joined_on is not None and joined_on > day:
                 member_from = joined_on if member_from is None else min(member_from, joined_on)
@@ -522,7 +441,7 @@ def record_population(actor, city: City, population, reference_date, source=None
 def add_membership(actor, city: City, joined_on: Optional[dt.date], application=None) -> Membership:
     """Make the city a member from the date; refused when it would overlap a period it already has."""
     for period in city.memberships:
-        if period.left_on is None or joined_on is None or joined_on < period.left_on:
+        if periods_overlap(period.joined_on, period.left_on, joined_on, None):
             raise Conflict(_("%(name)s is already a member.", name=city.name), code="duplicate")
     membership = Membership(city_id=city.id, joined_on=joined_on, application_id=getattr(application, "id", None))
     db.session.add(membership)
@@ -568,8 +487,6 @@ def cities_with_status(status: Optional[str], day: dt.date, with_populations: bo
     with_populations=False leaves each city's population history unloaded, for callers that ask
     population_by_city_on for the one figure they show.
     """
-    from governance.admissions.models import Application
-
     options = [so.selectinload(City.memberships)]
     if with_populations:
         options.append(so.selectinload(City.populations))

@@ -3,8 +3,9 @@
 import datetime as dt
 from typing import NamedTuple, Optional
 
+from babel.numbers import get_group_symbol
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,7 @@ from governance.extensions import db
 from governance.members import services as members
 from governance.members.forms import CityForm, EditCityForm, PopulationForm
 from governance.members.models import City
+from governance.network import rules
 from governance.views_common import errors_into_form
 
 bp = Blueprint("members", __name__)
@@ -60,7 +62,7 @@ def city_list():
         counts[row.status] += 1
     member_rows = [r for r in rows if r.status == members.CityStatus.MEMBER]
     totalled = member_rows if member_rows else rows
-    network = members.get_network()
+    network = rules.get_network()
     return render_template(
         "members/list.html",
         rows=_displayed_rows(rows, City.can_read(current_user)),
@@ -73,7 +75,7 @@ def city_list():
         sort=sort,
         descending=descending,
         date_problem=date_problem,
-        network_name_on=members.name_on(network, day),
+        network_name_on=rules.name_on(network, day),
         statuses=members.CityStatus.ALL,
         can_manage=City.can_create(current_user),
         query=query,
@@ -109,9 +111,6 @@ class ShownRow(NamedTuple):
 
 def _displayed_rows(rows: list, linked: bool) -> list[ShownRow]:
     """Each row as the strings the page shows, formatted here once per distinct value, not per row in the template."""
-    from babel.numbers import get_group_symbol
-    from flask_babel import get_locale
-
     group = get_group_symbol(get_locale())
 
     status_labels = {value: labels.city_status(value) for value in members.CityStatus.ALL}

@@ -11,12 +11,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
+from flask_babel import gettext as _
 
 from governance import keys
 from governance.errors import Conflict
 from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Membership, NetworkName
+from governance.network import rules
 from governance.voting.models import Ballot, Poll, PollEligibleCity, PollState
 
 RECORD_VERSION = 1
@@ -35,8 +37,8 @@ def _iso(value) -> Any:
 
 
 def network_section(poll: Poll) -> dict:
-    network = members.get_network()
-    return {"network": {"name": members.name_on(network, poll.closed_at.date())}}
+    network = rules.get_network()
+    return {"network": {"name": rules.name_on(network, poll.closed_at.date())}}
 
 
 def poll_section(poll: Poll) -> dict:
@@ -107,7 +109,7 @@ def effects_section(poll: Poll) -> dict:
     if name is not None:
         day = name.valid_from
         renamed = {
-            "from": members.name_on(members.get_network(), day.fromordinal(day.toordinal() - 1)) if day else None,
+            "from": rules.name_on(rules.get_network(), day.fromordinal(day.toordinal() - 1)) if day else None,
             "to": name.name,
             "valid_from": day.isoformat() if day else None,
         }
@@ -140,8 +142,6 @@ def build_record(poll: Poll) -> dict:
 
 
 def _not_closed_message() -> str:
-    from flask_babel import gettext as _
-
     return _("The record of a poll exists once the poll is closed.")
 
 

@@ -11,8 +11,16 @@ from xml.sax.saxutils import escape
 
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from governance import clock, labels
+from governance.meetings.badges import _font_names
+from governance.meetings.room import effects_sentences
+from governance.voting.texts import reason_sentence
 
 VERIFY_COMMAND = "flask --app governance record verify FILE"
 
@@ -33,8 +41,6 @@ def _day(value: Optional[str]) -> str:
 
 def effect_lines(record: dict[str, Any]) -> list[str]:
     """The effects as sentences, from the record's "effects" (the same words as on every page)."""
-    from governance.meetings.room import effects_sentences
-
     return effects_sentences(record.get("effects"))
 
 
@@ -54,15 +60,6 @@ def _result_for_sentence(record: dict[str, Any]) -> dict[str, Any]:
 
 def record_pdf(signed: dict[str, Any]) -> bytes:
     """Lay out the record for the minutes: the meeting, the vote, presence and proxies, each vote, the seal."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from governance.meetings.badges import _font_names
-    from governance.voting.views import reason_sentence
-
     record = signed["record"]
     regular, bold = _font_names()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5)

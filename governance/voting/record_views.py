@@ -5,14 +5,13 @@ from flask import Response, abort
 from governance.accounts.auth import allowed
 from governance.voting import services as voting
 from governance.voting.models import Poll
+from governance.voting.record import signed_record
+from governance.voting.record_pdf import record_pdf
 from governance.voting.views import bp
 
 
 def record_pdf_response(poll) -> Response:
     """The PDF of the poll's signed record; 409 invalid_state (a domain error) before the close."""
-    from governance.voting.record import signed_record
-    from governance.voting.record_pdf import record_pdf
-
     pdf = record_pdf(signed_record(poll))
     return Response(
         pdf,
@@ -23,6 +22,7 @@ def record_pdf_response(poll) -> Response:
 
 def record_available() -> bool:
     try:
+        # deferred import: a probe whether the record can be built here, not a use of it.
         from governance.voting import record  # noqa: F401
     except ImportError:
         return False

@@ -18,8 +18,12 @@ from governance.database import lock_for_share, lock_for_update
 from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from governance.extensions import db
 from governance.meetings import room
+from governance.meetings.agenda import documents_for_poll
+from governance.meetings.documents import lock_documents
 from governance.members import services as members
 from governance.members.models import City, Majority, Network
+from governance.network import rules
+from governance.network.rules import Tally, decide
 from governance.voting import ballots
 from governance.voting.models import Ballot, Choice, Poll, PollEligibleCity, PollKind, PollState, PollVoter
 
@@ -60,7 +64,7 @@ def create_poll(
     meeting_id=None,
 ) -> Poll:
     """A draft poll: an admission vote on an application, or a motion with a title."""
-    network = members.get_network()
+    network = rules.get_network()
     errors: dict[str, list[str]] = {}
 
     def fail(field: str, message: str) -> None:
@@ -206,14 +210,12 @@ def open_poll(actor, poll: Poll) -> Poll:
                     status=labels.application_status(application.status),
                 )
             )
-        if admissions.seats_left(network, today) < 1:
+        if rules.seats_left(network, today) < 1:
             raise Conflict(
                 _("No seat is left under the cap of %(cap)d: this admission vote cannot open.", cap=network.cap),
                 code="cap_reached",
             )
         admissions.freeze_assessment(application, network)
-    from governance.meetings.services import documents_for_poll, lock_documents
-
     points = documents_for_poll(poll)
     # Locked against a new version being uploaded meanwhile (add_version locks the same rows).
     lock_documents({point.document_version.document_id for point in points if point.document_version})
@@ -228,7 +230,7 @@ def open_poll(actor, poll: Poll) -> Poll:
                 version=stale[0].document_version.version,
             )
         )
-    eligible = sorted(members.member_ids_on(today) - ({application.city_id} if application else set()))
+    eligible = sorted(rules.member_ids_on(today) - ({application.city_id} if application else set()))
     if not eligible:
         raise Conflict(_("There are no member cities to vote."))
     frozen = room.freeze_for_poll(poll) if poll.meeting_id is not None else None
@@ -360,34 +362,6 @@ def vote_of_city(poll: Poll, city_id: Optional[int]) -> Optional[PollVoter]:
 
 
 # -- closing --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    yes: int
-    no: int
-    abstain: int
-    eligible: int
-
-    @property
-    def cast(self) -> int:
-        return self.yes + self.no + self.abstain
-
-
-def decide(tally: Tally, majority: Majority) -> tuple[bool, bool, str]:
-    """Apply quorum then majority: (quorum_met, adopted, reason)."""
-    quorum_met = tally.cast * 2 > tally.eligible
-    if not quorum_met:
-        return False, False, "quorum_not_met"
-    if tally.yes == tally.no:
-        return True, False, "tie"
-    if majority == Majority.SIMPLE:
-        adopted = tally.yes > tally.no
-    elif majority == Majority.ABSOLUTE:
-        adopted = tally.yes * 2 > tally.cast
-    else:
-        adopted = tally.yes * 3 >= 2 * (tally.yes + tally.no)
-    return True, adopted, "majority" if adopted else "no_majority"
 
 
 def ballot_digest(rows) -> str:

@@ -1,44 +1,23 @@
 """Pages: the board member's ballot, the chair's meeting screen, results."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import format_percent, ngettext
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from governance.accounts.auth import allowed
+from governance.accounts.models import User
 from governance.errors import DomainError
 from governance.extensions import db
 from governance.meetings import room_views
+from governance.meetings.agenda import documents_for_poll
 from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
 from governance.voting.models import Choice, Poll, PollState
-from governance.voting.texts import turnout_sentence
+from governance.voting.texts import reason_sentence, turnout_sentence
 
 bp = Blueprint("voting", __name__)
-
-
-def reason_sentence(result: dict) -> str:
-    """The outcome in a sentence: "Adopted: 30 for, 5 against, 3 abstentions; quorum met, 38 of 38 cities"."""
-    counts = ngettext(
-        "%(yes)d for, %(no)d against, %(num)d abstention",
-        "%(yes)d for, %(no)d against, %(num)d abstentions",
-        result["abstain"],
-        yes=result["yes"],
-        no=result["no"],
-    )
-    turnout = _("%(cast)d of %(eligible)d cities", cast=result["cast"], eligible=result["eligible"])
-    if not result["quorum_met"]:
-        return _(
-            "Not adopted: no quorum (%(turnout)s voted; more than half is needed). %(counts)s.",
-            turnout=turnout,
-            counts=counts,
-        )
-    if result["reason"] == "tie":
-        return _("Not adopted: tie. %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
-    if result["outcome"] == "adopted":
-        return _("Adopted: %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
-    return _("Rejected: %(counts)s; quorum met, %(turnout)s.", counts=counts, turnout=turnout)
 
 
 def percentages(result: dict) -> dict[str, str]:
@@ -124,7 +103,6 @@ def poll_detail(poll_id):
     own_vote = voting.vote_of_city(poll, current_user.city_id) if is_voter else None
     receipt = session.get(f"receipt-{poll.id}-{current_user.city_id}")
     turnout = voting.turnout(poll) if Poll.can_see_turnout(current_user) else None
-    from governance.meetings.services import documents_for_poll
 
     approves = documents_for_poll(poll)
     return render_template(
@@ -145,7 +123,6 @@ def poll_detail(poll_id):
 def _voter_name(own_vote):
     if own_vote is None:
         return None
-    from governance.accounts.models import User
 
     user = db.session.get(User, own_vote.user_id)
     return user.name if user else None
@@ -222,7 +199,3 @@ def poll_turnout(poll_id):
             "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
         }
     )
-
-
-# The signed record as a PDF adds its page to this blueprint.
-from governance.voting import record_views  # noqa: E402, F401

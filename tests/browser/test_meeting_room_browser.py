@@ -86,7 +86,7 @@ def _members(app, exclude=()) -> list[str]:
     import datetime as dt
 
     from governance.members.models import City
-    from governance.members.services import member_ids_on
+    from governance.network.rules import member_ids_on
 
     with app.app_context():
         ids = member_ids_on(dt.date(2017, 11, 30))

@@ -27,7 +27,7 @@ def setup_meeting(app) -> tuple[int, dict]:
     """A board meeting today in Lelystad (setup through the services, not under test)."""
     from governance import clock
     from governance.accounts.services import find_user
-    from governance.meetings.services import create_meeting
+    from governance.meetings.meeting import create_meeting
     from governance.members.models import City
 
     with app.app_context():
