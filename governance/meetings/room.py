@@ -499,9 +499,15 @@ def cast_modes(poll: Poll) -> dict[int, tuple[CastMode, int]]:
     return {city_id: (mode, user_id) for city_id, mode, user_id in rows}
 
 
-def complete_result(poll: Poll, result: dict, effects: Optional[dict]) -> dict:
-    """Add to a result being frozen: how each named vote was cast, who did not vote, and the effects."""
-    modes = cast_modes(poll)
+def complete_result(
+    poll: Poll, result: dict, effects: Optional[dict], modes: Optional[dict[int, tuple[CastMode, int]]] = None
+) -> dict:
+    """Add to a result being frozen: how each named vote was cast, who did not vote, and the effects.
+
+    `modes` is `cast_modes(poll)` when the caller has read it already (the close reads it with the ballots).
+    """
+    if modes is None:
+        modes = cast_modes(poll) if result.get("votes") else {}
     for vote in result.get("votes") or []:
         mode, user_id = modes.get(vote["city_id"], (CastMode.ONLINE, None))
         vote["cast"] = mode.value

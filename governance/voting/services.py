@@ -1,6 +1,7 @@
 """The vote: create, open, cast, close; quorum and majority; the tally frozen at close."""
 
 import collections
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -426,6 +427,10 @@ def decide(tally: Tally, majority: Majority) -> tuple[bool, bool, str]:
     return True, adopted, "majority" if adopted else "no_majority"
 
 
+# A city's name files the same way every time: kept, so a close of thousands does not normalise each anew.
+_name_key = functools.lru_cache(maxsize=16_384)(members.name_sort_key)
+
+
 def ballot_digest(rows) -> str:
     """A fingerprint of a poll's ballots (id and choice), recorded at close and checked by audit verify."""
     text = "\n".join(f"{ballot_id}:{choice}" for ballot_id, choice in sorted((r[0], str(r[1])) for r in rows))
@@ -454,16 +459,18 @@ def close_poll(actor, poll_id: int) -> Poll:
     # Every vote accepted before the close is in the chain before the tally is frozen; then a secret
     # poll's ballots are written afresh, in random order, so that nothing stored follows the voting order.
     audit.seal()
+    modes = None  # how each named vote came in; a secret result names none
     if poll.secret:
         rows = ballots.rewrite_secret_ballots(poll.id)
     else:
-        # Plain rows, city names with them: a poll of thousands is counted and frozen in one read.
+        # Plain rows, city names with them: a poll of thousands is counted and frozen from one read.
         ballot, city = Ballot.__table__, City.__table__
         rows = db.session.execute(
             sa.select(ballot.c.id, ballot.c.choice, ballot.c.city_id, ballot.c.receipt, city.c.name.label("city_name"))
             .select_from(ballot.outerjoin(city, city.c.id == ballot.c.city_id))
             .where(ballot.c.poll_id == poll.id)
         ).all()
+        modes = room.cast_modes(poll)
     counts = collections.Counter(row.choice for row in rows)
     tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
     quorum_met, adopted, reason = decide(tally, poll.majority)
@@ -474,8 +481,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     votes = None
     if not poll.secret:
         keyed = sorted(
-            (members.name_sort_key(r.city_name or ""), r.city_name or "", r.city_id, r.choice.value, r.receipt)
-            for r in rows
+            (_name_key(r.city_name or ""), r.city_name or "", r.city_id, r.choice.value, r.receipt) for r in rows
         )
         votes = [
             {"city_id": city_id, "city": name or None, "choice": choice, "receipt": receipt}
@@ -494,7 +500,7 @@ def close_poll(actor, poll_id: int) -> Poll:
         "votes": votes,
         "closed_at": closed_at.isoformat(timespec="seconds"),
     }
-    poll.result_json = audit.canonical(room.complete_result(poll, result, effects))
+    poll.result_json = audit.canonical(room.complete_result(poll, result, effects, modes))
     db.session.flush()
     audit.record(
         "poll.closed",
