@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app, has_app_context
 
 from governance import clock, keys
 from governance.extensions import db
@@ -141,41 +142,52 @@ def unsealed_mac(recorded_at, actor_id, action, object_type, object_id, data) ->
     return keys.mac(canonical(["unsealed", recorded_at, actor_id, action, object_type, object_id, data]))
 
 
-def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:
-    """Append an entry for a change to `obj` (a model, or a (type, id) pair) by `actor`, in the caller's transaction.
-
-    SQLite has one writer at a time, so the entry is sealed at once. On PostgreSQL the entry is written
-    unsealed (no lock, so votes never queue behind the chain) and sealed by whichever writer next finds the
-    chain's head free, and always by the close of a poll before it counts.
-    """
-    connection = db.session.connection()
-    statements = _statements()
+def _append(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> int:
+    """Write an entry unsealed, carrying its keyed MAC, in the caller's transaction; return the number it got."""
     object_type, object_id = _object_of(obj)
     actor_id = getattr(actor, "id", None)
     recorded_at = clock.now().isoformat(timespec="microseconds")
     text = canonical(data)
-    fields = {
-        "recorded_at": recorded_at,
-        "actor_id": actor_id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "data": text,
-    }
-    if connection.dialect.name != "postgresql":
-        # SQLite: this transaction already holds the database's write lock (BEGIN IMMEDIATE).
-        prev_hash, seq = _head(connection)
-        seq += 1
-        entry_hash = compute_hash(prev_hash, seq, recorded_at, actor_id, action, object_type, object_id, text)
-        connection.execute(
-            statements["insert_entry"],
-            {"id": seq, "seq": seq, "prev_hash": prev_hash, "entry_hash": entry_hash, **fields},
-        )
-        _move_anchor(connection, seq, entry_hash)
-        return
     mac = unsealed_mac(recorded_at, actor_id, action, object_type, object_id, text)
-    connection.execute(statements["insert_entry"], {"seq": None, "prev_hash": None, "entry_hash": mac, **fields})
+    result = db.session.connection().execute(
+        _statements()["insert_entry"],
+        {
+            "seq": None,
+            "recorded_at": recorded_at,
+            "actor_id": actor_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "data": text,
+            "prev_hash": None,
+            "entry_hash": mac,
+        },
+    )
+    return result.inserted_primary_key[0]
+
+
+def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:
+    """Append an entry for a change to `obj` (a model, or a (type, id) pair) by `actor`, in the caller's transaction.
+
+    The entry is written unsealed and then the chain is sealed up to it if the head is free: on SQLite
+    always (the transaction holds the database's write lock), on PostgreSQL unless another writer is
+    sealing, which then leaves it to the next writer and always to the close of a poll.
+    """
+    _append(action, obj, actor, data)
     seal(wait=False)
+
+
+def record_hot(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:
+    """Append an entry on a hot path (a vote): written unsealed, and sealed later, not by this request.
+
+    One entry in AUDIT_SEAL_EVERY (by the number it was written as, so across every process) also seals
+    the chain if its head is free; the close of a poll always seals before it counts. Until sealed, the
+    entry's keyed MAC is what verify checks it against.
+    """
+    entry_id = _append(action, obj, actor, data)
+    every = int(current_app.config.get("AUDIT_SEAL_EVERY", 50)) if has_app_context() else 1
+    if every <= 1 or entry_id % every == 0:
+        seal(wait=False)
 
 
 def _head(connection) -> tuple[str, int]:
@@ -198,13 +210,13 @@ def seal(*, wait: bool = True) -> int:
     """Seal the entries written so far into the chain, in the order they were written; return how many.
 
     `wait=False` (a writer passing by) seals only when no one else holds the head; the close waits, so
-    that the chain it signs holds every vote it counts. On SQLite every entry is sealed when written.
+    that the chain it signs holds every vote it counts. On SQLite the writer always holds the head.
     """
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        return 0
     statements = _statements()
-    if wait:
+    if connection.dialect.name != "postgresql":
+        pass  # SQLite: this transaction already holds the database's write lock (BEGIN IMMEDIATE)
+    elif wait:
         connection.execute(statements["lock"])
     elif not connection.execute(statements["try_lock"]).scalar():
         return 0

@@ -40,6 +40,9 @@ DEFAULTS = {
     "API_TOKEN_DAYS": 30,
     # A token's "last used" is written at most this often (seconds), in one batch per process.
     "API_TOKEN_USE_SECONDS": 60,
+    # A vote writes its audit entry unsealed (with a keyed MAC); one entry number in this many also seals
+    # the chain when its head is free, and the close of a poll always seals before it counts.
+    "AUDIT_SEAL_EVERY": 50,
     # Request bodies: uploads may be large, JSON may not.
     "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     "API_MAX_JSON_BYTES": 1024 * 1024,

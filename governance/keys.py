@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -178,7 +179,13 @@ def public_keys() -> list[dict]:
 
 def mac(message: str) -> str:
     """HMAC-SHA-256 of `message` with the MAC key, hex: seals a secret ballot without the chain knowing it."""
-    return hmac.new(_keys().mac, message.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_keys().mac, message.encode(), "sha256").hex()
+
+
+def macs(messages: Iterable[str]) -> list[str]:
+    """`mac` of many messages with one look-up of the key (the close seals thousands of ballots at once)."""
+    key = _keys().mac
+    return [hmac.digest(key, message.encode(), "sha256").hex() for message in messages]
 
 
 def mac_available() -> bool:

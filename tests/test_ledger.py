@@ -308,7 +308,7 @@ def release(holder):
 
 def test_a_vote_does_not_wait_for_the_chain_and_verify_accepts_the_unsealed_tail(app, api, board, runner):
     if not is_postgres(app):
-        pytest.skip("SQLite has one writer at a time: every entry is sealed when written")
+        pytest.skip("the head is held by PostgreSQL's advisory lock (the unsealed tail on both: test_vote_path)")
     poll_id = open_poll(api, board)
     holder = hold_the_head(app)
     try:
@@ -333,7 +333,7 @@ def test_a_vote_does_not_wait_for_the_chain_and_verify_accepts_the_unsealed_tail
 
 def test_an_entry_edited_before_it_was_sealed_stays_found_after_sealing(app, api, board, runner):
     if not is_postgres(app):
-        pytest.skip("SQLite seals every entry when it is written")
+        pytest.skip("the head is held by PostgreSQL's advisory lock (the unsealed tail on both: test_vote_path)")
     poll_id = open_poll(api, board)
     holder = hold_the_head(app)
     try:

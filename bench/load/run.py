@@ -63,7 +63,9 @@ sys.path.insert(0, str(HERE))
 from loadgen import Job, PhaseResult, call, run_closed, run_paced  # noqa: E402 -- after the re-exec above
 
 CHOICES = ("yes", "no", "abstain")
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+# Appended to the databases made here, so that two people benchmarking on one server do not drop each other's.
+TAG = os.environ.get("BENCH_DB_TAG", "")
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 SEC_EMAIL, CHAIR_EMAIL = "secretariaat@bench.test", "voorzitter@bench.test"
 ADMIN_PASSWORD = "Bench-Load-Beheer-2017"
@@ -381,7 +383,7 @@ def run_phases(port: int, vote_path, voters: list[dict], args, after_phase, serv
 def bench_floor(kind: str, voters: list[dict], args, tmp: Path) -> dict:
     import floor_app
 
-    db = Database(kind, "bench_load_floor", tmp)
+    db = Database(kind, "bench_load_floor" + TAG, tmp)
     server = None
     try:
         floor_app.init_db(db.url, [v["token"] for v in voters])
@@ -439,7 +441,7 @@ class AppUnderTest:
 
 
 def bench_app(kind: str, n: int, args, tmp: Path) -> dict:
-    db = Database(kind, "bench_load_app", tmp)
+    db = Database(kind, "bench_load_app" + TAG, tmp)
     app = AppUnderTest(db, tmp)
     out: dict = {}
     try:

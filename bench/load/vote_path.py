@@ -33,7 +33,9 @@ sys.path.insert(0, HERE)
 
 SEC_EMAIL, CHAIR_EMAIL = "secretariaat@bench.test", "voorzitter@bench.test"
 PASSWORD = "Bench-Vote-Path-2017"
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+# Appended to the databases made here, so that two people benchmarking on one server do not drop each other's.
+TAG = os.environ.get("BENCH_DB_TAG", "")
 
 
 def fresh_database(kind: str, name: str, tmp: str) -> str:
@@ -122,7 +124,7 @@ def app_side(kind: str, count: int, tmp: str, profile: bool) -> dict:
     from governance.accounts import services as accounts
     from governance.extensions import db
 
-    url = fresh_database(kind, "bench_vote_path_app", tmp)
+    url = fresh_database(kind, "bench_vote_path_app" + TAG, tmp)
     try:
         app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                           "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
@@ -171,13 +173,13 @@ def app_side(kind: str, count: int, tmp: str, profile: bool) -> dict:
             db.engine.dispose()
         return result
     finally:
-        drop_database(kind, "bench_vote_path_app")
+        drop_database(kind, "bench_vote_path_app" + TAG)
 
 
 def floor_side(kind: str, count: int, tmp: str) -> dict:
     import floor_app
 
-    url = fresh_database(kind, "bench_vote_path_floor", tmp)
+    url = fresh_database(kind, "bench_vote_path_floor" + TAG, tmp)
     try:
         tokens = ["gov_" + secrets.token_urlsafe(32) for _ in range(count)]
         floor_app.init_db(url, tokens)
@@ -189,7 +191,7 @@ def floor_side(kind: str, count: int, tmp: str) -> dict:
         jobs = [("/polls/1/votes", t, {"choice": ("yes", "no", "abstain")[i % 3]}) for i, t in enumerate(tokens)]
         return measure(app.test_client(), jobs, log, profile=False)
     finally:
-        drop_database(kind, "bench_vote_path_floor")
+        drop_database(kind, "bench_vote_path_floor" + TAG)
 
 
 def main() -> int:

@@ -60,6 +60,10 @@ def write_notes(force: bool = False) -> None:
             return
         pending, notes.pending = notes.pending, {}
         notes.written_at = time.monotonic()
+    # The request is over: end its session's transaction first. A response that read the database after
+    # the commit (a poll's JSON after its close) holds SQLite's write lock in it until the app context
+    # ends, and this write, on a connection of its own, would wait out the busy timeout behind it.
+    db.session.close()
     try:
         with db.engine.begin() as connection:
             connection.execute(

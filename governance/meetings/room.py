@@ -482,15 +482,22 @@ def not_voted(poll: Poll) -> list[int]:
 
 def cast_modes(poll: Poll) -> dict[int, tuple[CastMode, int]]:
     """For each city that voted: how its vote came in and who cast or entered it."""
-    return {
-        v.city_id: (v.cast_mode, v.user_id)
-        for v in db.session.scalars(sa.select(PollVoter).where(PollVoter.poll_id == poll.id))
-    }
+    # Plain rows, not ORM objects: the close of a poll of thousands asks this once per city.
+    rows = db.session.execute(
+        sa.select(PollVoter.city_id, PollVoter.cast_mode, PollVoter.user_id).where(PollVoter.poll_id == poll.id)
+    )
+    return {city_id: (mode, user_id) for city_id, mode, user_id in rows}
 
 
-def complete_result(poll: Poll, result: dict, effects: Optional[dict]) -> dict:
-    """Add to a result being frozen: how each named vote was cast, who did not vote, and the effects."""
-    modes = cast_modes(poll)
+def complete_result(
+    poll: Poll, result: dict, effects: Optional[dict], modes: Optional[dict[int, tuple[CastMode, int]]] = None
+) -> dict:
+    """Add to a result being frozen: how each named vote was cast, who did not vote, and the effects.
+
+    `modes` is `cast_modes(poll)` when the caller has read it already (the close reads it with the ballots).
+    """
+    if modes is None:
+        modes = cast_modes(poll) if result.get("votes") else {}
     for vote in result.get("votes") or []:
         mode, user_id = modes.get(vote["city_id"], (CastMode.ONLINE, None))
         vote["cast"] = mode.value

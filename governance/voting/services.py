@@ -1,5 +1,7 @@
 """The vote: create, open, cast, close; quorum and majority; the tally frozen at close."""
 
+import collections
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -31,7 +33,8 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misrea
 
 
 def new_receipt() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+    # 32 letters divide 256, so each random byte picks one letter uniformly.
+    raw = "".join(RECEIPT_ALPHABET[byte % 32] for byte in secrets.token_bytes(10))
     return f"{raw[:5]}-{raw[5:]}"
 
 
@@ -259,12 +262,23 @@ _VOTE_STATEMENTS: dict[str, dict] = {}
 def _vote_statements(dialect: str) -> dict:
     if dialect not in _VOTE_STATEMENTS:
         poll, eligible, voter = Poll.__table__, PollEligibleCity.__table__, PollVoter.__table__
-        poll_state = sa.select(poll.c.state, poll.c.secret, poll.c.meeting_id).where(
-            poll.c.id == sa.bindparam("poll_id")
+        # The poll and where the user's own city stands in it, in one statement: eligible (a row joined)
+        # and whether it has voted (the voter's user id). On PostgreSQL the poll row is held FOR SHARE, so
+        # that the close (an UPDATE of that row) waits for this vote and then counts it.
+        poll_and_city = (
+            sa.select(poll.c.state, poll.c.secret, poll.c.meeting_id, eligible.c.city_id, voter.c.user_id)
+            .select_from(
+                poll.outerjoin(
+                    eligible, sa.and_(eligible.c.poll_id == poll.c.id, eligible.c.city_id == sa.bindparam("city_id"))
+                ).outerjoin(
+                    voter, sa.and_(voter.c.poll_id == eligible.c.poll_id, voter.c.city_id == eligible.c.city_id)
+                )
+            )
+            .where(poll.c.id == sa.bindparam("poll_id"))
         )
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         _VOTE_STATEMENTS[dialect] = {
-            "poll": poll_state.with_for_update(read=True) if dialect == "postgresql" else poll_state,
+            "poll": poll_and_city.with_for_update(read=True, of=poll) if dialect == "postgresql" else poll_and_city,
             "standing": sa.select(eligible.c.city_id, voter.c.user_id)
             .select_from(
                 eligible.outerjoin(
@@ -281,10 +295,13 @@ def _vote_statements(dialect: str) -> dict:
 
 def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=None, in_room=False) -> str:
     """Record a city's vote (the user's own, one it holds the proxy of, or a hand in the room); return the receipt."""
-    # The hot path of a meeting: prebuilt statements, one per question, the poll row held against the close.
+    # The hot path of a meeting: prebuilt Core statements, the poll row held against the close. A board
+    # member's own vote outside a meeting sends four: the poll with the city's standing, the voter, the
+    # ballot and the audit entry (unsealed: the chain is sealed in batches and by the close).
     connection = db.session.connection()
     statements = _vote_statements(connection.dialect.name)
-    poll = connection.execute(statements["poll"], {"poll_id": poll_id}).first()
+    own_city_id = getattr(user, "city_id", None)
+    poll = connection.execute(statements["poll"], {"poll_id": poll_id, "city_id": own_city_id}).first()
     if poll is None:
         raise NotFound(_("There is no poll with number %(id)s.", id=poll_id))
     if poll.state != PollState.OPEN:
@@ -294,8 +311,12 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
     city_id, cast_mode = room.casting(
         user, poll_id, poll.meeting_id, poll.secret, on_behalf_of=on_behalf_of, city_id=city_id, in_room=in_room
     )
-    standing = connection.execute(statements["standing"], {"poll_id": poll_id, "city_id": city_id}).first()
-    if standing is None:
+    if city_id == own_city_id:
+        eligible_city_id, voter_id = poll.city_id, poll.user_id
+    else:
+        standing = connection.execute(statements["standing"], {"poll_id": poll_id, "city_id": city_id}).first()
+        eligible_city_id, voter_id = (standing.city_id, standing.user_id) if standing else (None, None)
+    if eligible_city_id is None:
         raise Forbidden(
             _("%(city)s is not among the cities that vote in this poll.", city=room.city_name(city_id)),
             code="not_eligible",
@@ -305,8 +326,8 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
     except ValueError:
         message = _("Choose yes, no or abstain.")
         raise ValidationFailed(message, fields={"choice": [message]}) from None
-    if standing.user_id is not None:
-        raise _already_voted(city_id, standing.user_id)
+    if voter_id is not None:
+        raise _already_voted(city_id, voter_id)
     # The primary key (poll, city) settles a race between two board members of one city.
     inserted = connection.execute(
         statements["voter"],
@@ -331,9 +352,9 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
     if poll.meeting_id is not None:
         room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
     if poll.secret:
-        audit.record("vote.cast", ("poll", poll_id), user, city_id=city_id, cast=cast_mode)
+        audit.record_hot("vote.cast", ("poll", poll_id), user, city_id=city_id, cast=cast_mode)
     else:
-        audit.record(
+        audit.record_hot(
             "vote.cast",
             ("poll", poll_id),
             user,
@@ -364,6 +385,10 @@ def vote_of_city(poll: Poll, city_id: Optional[int]) -> Optional[PollVoter]:
 # -- closing --------------------------------------------------------------------------------------
 
 
+# A city's name files the same way every time: kept, so a close of thousands does not normalise each anew.
+_name_key = functools.lru_cache(maxsize=16_384)(members.name_sort_key)
+
+
 def ballot_digest(rows) -> str:
     """A fingerprint of a poll's ballots (id and choice), recorded at close and checked by audit verify."""
     text = "\n".join(f"{ballot_id}:{choice}" for ballot_id, choice in sorted((r[0], str(r[1])) for r in rows))
@@ -392,17 +417,19 @@ def close_poll(actor, poll_id: int) -> Poll:
     # Every vote accepted before the close is in the chain before the tally is frozen; then a secret
     # poll's ballots are written afresh, in random order, so that nothing stored follows the voting order.
     audit.seal()
+    modes = None  # how each named vote came in; a secret result names none
     if poll.secret:
-        ballots.rewrite_secret_ballots(poll.id)
-    # City names come with the ballots (outer join: a secret ballot has no city).
-    rows = db.session.execute(
-        sa.select(Ballot.id, Ballot.choice, Ballot.city_id, Ballot.receipt, City.name.label("city_name"))
-        .outerjoin(City, City.id == Ballot.city_id)
-        .where(Ballot.poll_id == poll.id)
-    ).all()
-    counts = {choice: 0 for choice in Choice}
-    for row in rows:
-        counts[row.choice] += 1
+        rows = ballots.rewrite_secret_ballots(poll.id)
+    else:
+        # Plain rows, city names with them: a poll of thousands is counted and frozen from one read.
+        ballot, city = Ballot.__table__, City.__table__
+        rows = db.session.execute(
+            sa.select(ballot.c.id, ballot.c.choice, ballot.c.city_id, ballot.c.receipt, city.c.name.label("city_name"))
+            .select_from(ballot.outerjoin(city, city.c.id == ballot.c.city_id))
+            .where(ballot.c.poll_id == poll.id)
+        ).all()
+        modes = room.cast_modes(poll)
+    counts = collections.Counter(row.choice for row in rows)
     tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
     quorum_met, adopted, reason = decide(tally, poll.majority)
     # The effects first, so that the frozen result states them (membership, rename).
@@ -411,10 +438,13 @@ def close_poll(actor, poll_id: int) -> Poll:
         effects = admissions.apply_decision(actor, poll.application, adopted, poll, closed_at.date())
     votes = None
     if not poll.secret:
-        votes = sorted(
-            ({"city_id": r.city_id, "city": r.city_name, "choice": r.choice.value, "receipt": r.receipt} for r in rows),
-            key=lambda v: members.name_sort_key(v["city"] or ""),
+        keyed = sorted(
+            (_name_key(r.city_name or ""), r.city_name or "", r.city_id, r.choice.value, r.receipt) for r in rows
         )
+        votes = [
+            {"city_id": city_id, "city": name or None, "choice": choice, "receipt": receipt}
+            for _, name, city_id, choice, receipt in keyed
+        ]
     result = {
         "yes": tally.yes,
         "no": tally.no,
@@ -428,7 +458,7 @@ def close_poll(actor, poll_id: int) -> Poll:
         "votes": votes,
         "closed_at": closed_at.isoformat(timespec="seconds"),
     }
-    poll.result_json = audit.canonical(room.complete_result(poll, result, effects))
+    poll.result_json = audit.canonical(room.complete_result(poll, result, effects, modes))
     db.session.flush()
     audit.record(
         "poll.closed",
