@@ -88,11 +88,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         voting_bp,
         meetings_bp,
         charts_bp,
-        api_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(room_bp)
+    from governance.api import init_api
+
+    init_api(app)  # registers the API blueprint through flask-smorest, which documents every route
     csrf.exempt(api_bp)
 
     from governance.cli import register_commands
