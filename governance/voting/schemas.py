@@ -140,16 +140,20 @@ class TurnoutSchema(Schema):
     eligible_count = ma.fields.Integer(required=True)
     cast_count = ma.fields.Integer(required=True)
     cities = ma.fields.List(ma.fields.Nested(TurnoutCitySchema), required=True)
+    text = ma.fields.String(metadata={"description": "The turnout in a sentence, in the reader's language"})
 
 
 def turnout_answer(poll, turnout) -> dict:
     """What TurnoutSchema dumps, from a poll and its `voting.turnout(poll)`."""
+    from governance.voting.texts import turnout_sentence
+
     return {
         "poll_id": poll.id,
         "state": poll.state,
         "eligible_count": len(turnout.eligible),
         "cast_count": turnout.cast_count,
         "cities": [{"city_id": c.id, "name": c.name, "voted": c.id in turnout.voted} for c in turnout.eligible],
+        "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
     }
 
 

@@ -14,6 +14,7 @@ from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
 from governance.voting.models import Choice, PollState
+from governance.voting.schemas import TurnoutSchema, turnout_answer
 from governance.voting.texts import turnout_sentence
 
 bp = Blueprint("voting", __name__)
@@ -229,16 +230,8 @@ def poll_close(poll_id):
 @role_required(Role.CHAIR, Role.SECRETARIAT)
 def poll_turnout(poll_id):
     poll = voting.get_poll(poll_id)
-    turnout = voting.turnout(poll)
-    return jsonify(
-        {
-            "state": poll.state.value,
-            "cast": turnout.cast_count,
-            "eligible": len(turnout.eligible),
-            "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
-            "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
-        }
-    )
+    # The same shape as GET /api/v1/polls/{id}/turnout: one schema for both.
+    return jsonify(TurnoutSchema().dump(turnout_answer(poll, voting.turnout(poll))))
 
 
 # The signed record as a PDF adds its page to this blueprint.
