@@ -14,7 +14,8 @@ import sqlalchemy.orm as so
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 from wtforms.validators import StopValidation
 
 from governance.errors import ValidationFailed
@@ -33,6 +34,14 @@ class BoundedIntConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):  # noqa: A002 - werkzeug's names
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        # werkzeug would try the next rule, and a rule of the same path with another method makes it a 405;
+        # a number no id column holds is simply no such object, whatever the method.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def text_problem(value: str) -> Optional[str]:

@@ -55,6 +55,13 @@ class Schema(ma.Schema):
         }
 
 
+class QuerySchema(Schema):
+    """The base of a query string's schema: a parameter it does not know is refused (a typo is not ignored)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
 class Text(ma.fields.String):
     """Text, stripped; at most `max_length` characters (the guard has already refused NUL and broken Unicode)."""
 

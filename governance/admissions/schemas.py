@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from governance.admissions import services as admissions
 from governance.admissions.models import Advice, Application, ApplicationStatus
 from governance.extensions import db
-from governance.schema_fields import Choice, CityId, IsoDate, Schema, Text, computed
+from governance.schema_fields import Choice, CityId, IsoDate, QuerySchema, Schema, Text, computed
 
 CRITERION_CODES = ("not_member", "min_population", "cap", "daily_board_advice")
 
@@ -18,7 +18,7 @@ class ApplicationCreateSchema(Schema):
     motivation = Text(allow_none=True, load_default=None, max_length=10_000)
 
 
-class ApplicationQuerySchema(Schema):
+class ApplicationQuerySchema(QuerySchema):
     status = Choice(
         ApplicationStatus,
         load_default=None,

@@ -125,6 +125,9 @@ def json_body() -> dict[str, Any]:
 class ApiParser(FlaskParser):
     """webargs as the API wants it: any body read as JSON (400/413 in our shape), one 422 naming every field."""
 
+    # Each schema says what it does with a field it does not know: bodies ignore one, query strings refuse one.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "json": None}
+
     def _raw_load_json(self, req):
         if req.mimetype == "multipart/form-data":
             # A proxy with its signed mandate: the form's fields, numbers as numbers, go through the same schema.

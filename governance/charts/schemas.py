@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from governance import clock
 from governance.charts import serve
-from governance.schema_fields import IsoDate, QueryInt, Schema
+from governance.schema_fields import IsoDate, QueryInt, QuerySchema
 
 
 class ChartFormat(ma.fields.String):
@@ -25,7 +25,7 @@ class ChartFormat(ma.fields.String):
         return chosen
 
 
-class ChartQuerySchema(Schema):
+class ChartQuerySchema(QuerySchema):
     on = IsoDate(load_default=clock.today, metadata={"description": "The data as on this date (default today)"})
     format = ChartFormat(load_default="svg")
     dpi = QueryInt(

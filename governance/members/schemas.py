@@ -9,12 +9,12 @@ import marshmallow as ma
 from governance import clock
 from governance.members import services as members
 from governance.members.models import City, Network
-from governance.schema_fields import Choice, Int, IsoDate, Schema, Text, computed
+from governance.schema_fields import Choice, Int, IsoDate, QuerySchema, Schema, Text, computed
 
 CITY_STATUSES = (*members.CityStatus.ALL,)
 
 
-class OnDateQuerySchema(Schema):
+class OnDateQuerySchema(QuerySchema):
     on = IsoDate(load_default=clock.today, metadata={"description": "As on this date (default today)"})
 
 

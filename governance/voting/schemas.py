@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from governance.members.models import Majority
-from governance.schema_fields import AsStored, Bool, Choice, CityId, Id, Schema, Text, Timestamp, computed
+from governance.schema_fields import AsStored, Bool, Choice, CityId, Id, QuerySchema, Schema, Text, Timestamp, computed
 from governance.voting.models import Choice as VoteChoice
 from governance.voting.models import PollKind, PollState
 
@@ -30,7 +30,7 @@ class PollCreateSchema(Schema):
     meeting_id = Id(allow_none=True, load_default=None, metadata={"description": "The meeting the poll belongs to"})
 
 
-class PollQuerySchema(Schema):
+class PollQuerySchema(QuerySchema):
     state = Choice(PollState, load_default=None, message="Choose draft, open or closed.")
 
 
