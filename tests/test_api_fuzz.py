@@ -106,7 +106,7 @@ def test_no_input_gets_a_server_error(app, world, role):
                     case.validate_response(response, checks=ALL_CHECKS, headers=headers)
                 except (AssertionError, FailureGroup) as failure:
                     broken.append(
-                        f"{case.method} {case.formatted_path} {case.body!r:.120}: {case.query!r:.200} {str(failure)[-700:]}"
+                        f"{case.method} {case.formatted_path} {case.body!r:.100} {case.query!r:.100}: {str(failure)[-600:]}"
                     )
 
             try:
