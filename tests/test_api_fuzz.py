@@ -106,7 +106,8 @@ def test_no_input_gets_a_server_error(app, world, role):
                     case.validate_response(response, checks=ALL_CHECKS, headers=headers)
                 except (AssertionError, FailureGroup) as failure:
                     broken.append(
-                        f"{case.method} {case.formatted_path} {case.body!r:.100} {case.query!r:.100}: {str(failure)[-600:]}"
+                        f"{case.method} {case.formatted_path} {case.body!r:.99} {case.query!r:.99}: "
+                        f"{str(failure)[-600:]}"
                     )
 
             try:
