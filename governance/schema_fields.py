@@ -65,6 +65,8 @@ class QuerySchema(Schema):
 class Text(ma.fields.String):
     """Text, stripped; at most `max_length` characters (the guard has already refused NUL and broken Unicode)."""
 
+    default_error_messages = {**_MESSAGES, "invalid": _INVALID_BY_KIND[ma.fields.String]}
+
     def __init__(self, *, max_length: int = 200, strip: bool = True, **kwargs):
         metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
@@ -98,6 +100,8 @@ class WithinRange(ma.validate.Range):
 class Int(ma.fields.Integer):
     """A JSON integer (never true/false, never 1.5 or "5") within the columns' range unless told a narrower one."""
 
+    default_error_messages = {**_MESSAGES, "invalid": _INVALID_BY_KIND[ma.fields.Integer]}
+
     def __init__(self, *, minimum: int = INT_MIN, maximum: int = INT_MAX, message: str = "", **kwargs):
         validators = [WithinRange(minimum, maximum, message), *_as_list(kwargs.pop("validate", None))]
         super().__init__(strict=True, validate=validators, **kwargs)
@@ -118,6 +122,8 @@ def CityId(**kwargs) -> Id:  # noqa: N802 - reads as a field type
 class QueryInt(ma.fields.Integer):
     """A whole number written in a query string."""
 
+    default_error_messages = {**_MESSAGES, "invalid": _INVALID_BY_KIND[ma.fields.Integer]}
+
     _DIGITS = re.compile(r"-?\d{1,10}")
 
     def __init__(self, *, minimum: int = INT_MIN, maximum: int = INT_MAX, message: str = "", **kwargs):
@@ -133,6 +139,8 @@ class QueryInt(ma.fields.Integer):
 class Bool(ma.fields.Boolean):
     """JSON true or false, nothing else ("yes", 1 and "true" are refused)."""
 
+    default_error_messages = {**_MESSAGES, "invalid": _INVALID_BY_KIND[ma.fields.Boolean]}
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
@@ -141,6 +149,8 @@ class Bool(ma.fields.Boolean):
 
 class IsoDate(ma.fields.Date):
     """A date as YYYY-MM-DD, between the first and the last day the app reckons with."""
+
+    default_error_messages = {**_MESSAGES, "invalid": _INVALID_BY_KIND[ma.fields.Date]}
 
     _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
