@@ -44,7 +44,7 @@ def create_user(actor, data):
         data["name"],
         data["roles"],
         # The contract requires a password here; accounts without one are made on the pages, with an invitation.
-        data["password"],
+        data["password"] or "",
         city_id=data["city_id"],
         function=data["function"] or "",
     )
