@@ -43,13 +43,13 @@ def sec(people):
         ("POST", "/meetings", {"title": "x", "date": "30-11-2017", "place": "y"}, "date", "YYYY-MM-DD", "JJJJ-MM-DD"),
         ("POST", "/meetings", {"title": "x", "date": "0001-01-01", "place": "y"}, "date", "between 1800-01-01", None),
         ("POST", "/meetings", {"title": ["x"], "date": "2017-11-30", "place": "y"}, "title", "Must be text.", None),
-        # A number sent as a password is "must be text", not range-checked as if it were an id.
+        # A number sent as a password meets the password rules, and is not range-checked as if it were an id.
         (
             "POST",
             "/users",
             {"email": "a@example.test", "name": "A", "roles": ["chair"], "password": 10**40},
             "password",
-            "Must be text.",
+            "at least 10 characters",
             None,
         ),
         (
