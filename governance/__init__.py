@@ -89,9 +89,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         cities,
         common,
         decisions,
+        init_api,
         meetings,
         network,
-        openapi,
         polls,
         records,
         room,
@@ -115,11 +115,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         voting_bp,
         meetings_bp,
         charts_bp,
-        api_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(room_bp)
+    init_api(app)  # registers the API blueprint through flask-smorest, which documents every route
     csrf.exempt(api_bp)
 
     # deferred import: as above.

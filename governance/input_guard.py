@@ -14,7 +14,8 @@ import sqlalchemy.orm as so
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 from wtforms.validators import StopValidation
 
 from governance.errors import ValidationFailed
@@ -33,6 +34,14 @@ class BoundedIntConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):  # noqa: A002 - werkzeug's names
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        # werkzeug would try the next rule, and a rule of the same path with another method makes it a 405;
+        # a number no id column holds is simply no such object, whatever the method.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
 
 
 def text_problem(value: str) -> Optional[str]:
@@ -63,8 +72,12 @@ def date_problem(value: dt.date) -> Optional[str]:
     return None
 
 
-def check_json(data: Any) -> None:
-    """Refuse a JSON body holding broken text or an integer no column can hold: one 422 naming each field."""
+def check_json(data: Any, *, integers: bool = True) -> None:
+    """Refuse a JSON body holding broken text (or, with `integers`, a number no column can hold): one 422.
+
+    The API passes `integers=False`: its schema fields bound each number by what it is (an id by the id
+    columns), so a number sent where text belongs is not range-checked as if it were an id.
+    """
     errors: dict[str, list[str]] = {}
 
     def walk(value: Any, path: str) -> None:
@@ -74,7 +87,7 @@ def check_json(data: Any) -> None:
         elif isinstance(value, bool):
             return
         elif isinstance(value, int):
-            problem = integer_problem(value)
+            problem = integer_problem(value) if integers else None
         elif isinstance(value, dict):
             for key, item in value.items():
                 key_problem = text_problem(key)

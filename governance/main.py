@@ -181,7 +181,10 @@ def handle_http_error(error: HTTPException):
         message = error_sentence(status)
         if status == 413:
             message = _("The request body is larger than 1 MiB.")
-        return error_response(status, ERROR_CODES.get(status, "invalid"), message)
+        response = error_response(status, ERROR_CODES.get(status, "invalid"), message)
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
     return render_template("errors/error.html", status=status, message=error_sentence(status)), status
 
 

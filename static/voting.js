@@ -13,9 +13,9 @@
           if (!data) { return; }
           if (data.state === "closed") { window.location.reload(); return; }
           if (text && text.textContent !== data.text) { text.textContent = data.text; }
-          if (bar) { bar.max = data.eligible; bar.value = data.cast; }
+          if (bar) { bar.max = data.eligible_count; bar.value = data.cast_count; }
           var voted = {};
-          data.voted.forEach(function (id) { voted[id] = true; });
+          data.cities.forEach(function (city) { if (city.voted) { voted[String(city.city_id)] = true; } });
           document.querySelectorAll("#turnout-cities li").forEach(function (li) {
             var has = voted[li.getAttribute("data-city-id")] === true;
             li.className = has ? "has-voted" : "not-voted";

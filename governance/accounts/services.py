@@ -283,15 +283,3 @@ def search_users(query: str = "") -> list[User]:
             )
         )
     return list(db.session.scalars(stmt))
-
-
-def user_json(user: User) -> dict:
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "function": user.function,
-        "roles": sorted(r.value for r in user.roles),
-        "city_id": user.city_id,
-        "active": user.active,
-    }

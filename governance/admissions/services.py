@@ -16,7 +16,6 @@ from governance.extensions import db
 from governance.members import services as members
 from governance.members.models import City, Network
 from governance.network import rules
-from governance.voting.models import Poll
 
 
 @dataclass
@@ -26,9 +25,6 @@ class Criterion:
     code: str
     passed: Optional[bool]
     detail: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "passed": self.passed, "detail": self.detail}
 
 
 @dataclass
@@ -42,12 +38,6 @@ class Assessment:
     @property
     def pending(self) -> bool:
         return any(c.passed is None for c in self.criteria)
-
-    def as_dict(self) -> dict:
-        body = {"eligible": self.eligible, "criteria": [c.as_dict() for c in self.criteria]}
-        if self.assessed_on is not None:
-            body["assessed_on"] = self.assessed_on.isoformat()
-        return body
 
     def criterion(self, code: str) -> Optional[Criterion]:
         return next((c for c in self.criteria if c.code == code), None)
@@ -256,26 +246,6 @@ def _number(value: int) -> str:
 
 def _date(value: dt.date) -> str:
     return format_date(value, "long")
-
-
-def application_json(application: Application, network: Optional[Network] = None) -> dict:
-    poll_id = db.session.scalar(
-        sa.select(Poll.id).where(Poll.application_id == application.id).order_by(Poll.id.desc()).limit(1)
-    )
-    return {
-        "id": application.id,
-        "city_id": application.city_id,
-        "city": application.city.name,
-        "status": application.status.value,
-        "received_on": application.received_on.isoformat(),
-        "effective_on": application.effective_on.isoformat() if application.effective_on else None,
-        "motivation": application.motivation,
-        "advice": application.advice.value if application.advice else None,
-        "advice_text": application.advice_text or None,
-        "decided_on": application.decided_on.isoformat() if application.decided_on else None,
-        "assessment": assess(application, network).as_dict(),
-        "poll_id": poll_id,
-    }
 
 
 # -- the effects of a decision ------------------------------------------------------------------

@@ -6,14 +6,53 @@ import re
 from collections.abc import Callable
 from typing import Any, Optional
 
+import marshmallow as ma
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
+from webargs.flaskparser import FlaskParser
 
-from governance import clock, input_guard
+from governance import input_guard
 from governance.accounts.auth import api_user
 from governance.accounts.models import User
-from governance.api import bp
+from governance.api import bp, openapi_document
 from governance.errors import DomainError, ValidationFailed
+from governance.schema_fields import Choice, Schema, flatten_messages
+
+ERROR_CODES = (
+    "bad_request",
+    "unauthorized",
+    "forbidden",
+    "not_eligible",
+    "not_found",
+    "duplicate",
+    "already_voted",
+    "poll_not_open",
+    "cap_reached",
+    "quorum_not_present",
+    "proxy_conflict",
+    "invalid_state",
+    "too_large",
+    "invalid",
+    "too_many_requests",
+    "server_error",
+)
+
+
+class ErrorDetailSchema(Schema):
+    code = Choice(ERROR_CODES, required=True)
+    message = ma.fields.String(required=True)
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        required=True,
+        metadata={"description": "Each field that is missing or invalid, with its messages"},
+    )
+
+
+class ErrorSchema(Schema):
+    """The one error envelope of the API."""
+
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
 
 
 def error_response(status: int, code: str, message: str, fields: Optional[dict] = None):
@@ -72,7 +111,7 @@ def requires(rule: Optional[Callable[[object], bool]] = None) -> Callable:
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object; 400 for anything else, 413 when too large."""
+    """The request's JSON object; 400 for anything else, 413 when too large; broken text refused by the guard."""
     if request.content_length is not None and request.content_length > request.max_content_length:
         raise ApiError(413, "too_large", _("The request body is larger than 1 MiB."))
     raw = request.get_data(cache=True)
@@ -84,87 +123,85 @@ def json_body() -> dict[str, Any]:
         raise ApiError(400, "bad_request", _("The request body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", _("The request body must be a JSON object."))
-    input_guard.check_json(data)  # broken Unicode, NUL, ids past the columns: 422 naming the field
+    # Broken Unicode, NUL and control characters: 422 naming the field. Numbers are bounded by their schema
+    # fields (an id by the id columns), so a number where text belongs is "must be text", not out of range.
+    input_guard.check_json(data, integers=False)
     return data
 
 
-class Fields:
-    """Reads fields of a JSON body, collecting every problem before raising one 422."""
+class ApiParser(FlaskParser):
+    """webargs as the API wants it: any body read as JSON (400/413 in our shape), one 422 naming every field."""
 
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.errors: dict[str, list[str]] = {}
+    # Each schema says what it does with a field it does not know: bodies ignore one, query strings refuse one.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "json": None}
 
-    def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
+    def _raw_load_json(self, req):
+        if req.mimetype == "multipart/form-data":
+            # A proxy with its signed mandate: the form's fields, numbers as numbers, go through the same schema.
+            return {name: int(v) if v.strip().isdigit() else (v or None) for name, v in req.form.items()}
+        return json_body()
 
-    def has(self, field: str) -> bool:
-        return field in self.data and self.data[field] is not None
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        fields: dict[str, list[str]] = {}
+        for messages in error.messages.values():  # one level per location (json, query)
+            for field, texts in flatten_messages(messages).items():
+                fields.setdefault(field, []).extend(texts)
+        first = next(iter(fields.values()))[0] if fields else _("Some fields are missing or invalid.")
+        raise ValidationFailed(first if len(fields) == 1 else _("Some fields are missing or invalid."), fields=fields)
 
-    def text(self, field: str, *, required: bool = True, max_length: int = 200) -> Optional[str]:
-        value = self.data.get(field)
-        if value is None:
-            if required:
-                self.fail(field, _("This field is required."))
-            return None
-        if not isinstance(value, str):
-            self.fail(field, _("Must be text."))
-            return None
-        value = value.strip()
-        if required and not value:
-            self.fail(field, _("This field is required."))
-            return None
-        if len(value) > max_length:
-            self.fail(field, _("At most %(n)d characters.", n=max_length))
-            return None
-        return value
 
-    def integer(self, field: str, *, required: bool = True) -> Optional[int]:
-        value = self.data.get(field)
-        if value is None:
-            if required:
-                self.fail(field, _("This field is required."))
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, _("Must be a whole number."))
-            return None
-        return value
+bp.ARGUMENTS_PARSER = ApiParser()
 
-    def date(self, field: str, *, required: bool = True) -> Optional[dt.date]:
-        value = self.data.get(field)
-        if value is None:
-            if required:
-                self.fail(field, _("This field is required."))
-            return None
-        parsed = parse_iso_date(value)
-        if parsed is None:
-            self.fail(field, _("Must be a date as YYYY-MM-DD."))
-        elif input_guard.date_problem(parsed):
-            self.fail(field, input_guard.date_problem(parsed))
-            return None
-        return parsed
 
-    def boolean(self, field: str, *, default: bool = False) -> bool:
-        value = self.data.get(field, default)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.fail(field, _("Must be true or false."))
-            return default
-        return value
+def body(schema) -> Callable:
+    """Route decorator: the JSON body loaded by `schema`, documented with its 400, 413 and 422 answers."""
 
-    def check(self) -> None:
-        if self.errors:
-            first = next(iter(self.errors.values()))[0]
-            raise ValidationFailed(
-                first if len(self.errors) == 1 else _("Some fields are missing or invalid."), fields=self.errors
-            )
+    def decorator(view: Callable) -> Callable:
+        view = refusals(400, 413)(view)
+        return bp.arguments(_instance(schema), location="json")(view)
+
+    return decorator
+
+
+def _instance(schema):
+    # webargs makes a new instance of a schema class for every request (fields deep-copied each time); one
+    # instance, made here once, does for all of them: loading keeps no state in it. It keeps the vote fast.
+    return schema() if isinstance(schema, type) else schema
+
+
+def query(schema) -> Callable:
+    """Route decorator: the query string loaded by `schema` (422 naming each bad parameter)."""
+    return bp.arguments(_instance(schema), location="query")
+
+
+_REFUSALS = {
+    400: "The body is not valid JSON or not an object",
+    401: "No token, an unknown or a revoked token",
+    403: "Authenticated but not allowed",
+    404: "No such object",
+    409: "Conflicts with the current state",
+    413: "The body is over 1 MiB",
+    422: "A field is missing or invalid",
+    429: "Too many failed logins; Retry-After says when to try again",
+}
+
+
+def refusals(*statuses: int) -> Callable:
+    """Route decorator: document these error answers, each in the error envelope."""
+
+    def decorator(view: Callable) -> Callable:
+        for status in statuses:
+            view = bp.alt_response(status, schema=ErrorSchema, description=_REFUSALS[status])(view)
+        return view
+
+    return decorator
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_iso_date(value: Any) -> Optional[dt.date]:
+    """A YYYY-MM-DD date, or None (the members' pages read their `on` this way too)."""
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         return None
     try:
@@ -173,21 +210,8 @@ def parse_iso_date(value: Any) -> Optional[dt.date]:
         return None
 
 
-def date_arg(name: str = "on") -> dt.date:
-    """A date from the query string (default today); 422 when it is not a real date."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return clock.today()
-    parsed = parse_iso_date(raw)
-    if parsed is None:
-        raise ValidationFailed.on(name, _("'%(value)s' is not a date as YYYY-MM-DD.", value=raw[:40]))
-    if input_guard.date_problem(parsed):
-        raise ValidationFailed.on(name, input_guard.date_problem(parsed))
-    return parsed
-
-
-def id_list(value: Any, field: str, fields: Fields) -> list[int]:
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        fields.fail(field, _("Must be a list of ids."))
-        return []
-    return value
+@bp.get("/openapi.json")
+@bp.doc(security=[], summary="This document")
+@bp.response(200, description="The OpenAPI 3.1 document of /api/v1, generated from the routes' schemas")
+def openapi_json():
+    return openapi_document()

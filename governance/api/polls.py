@@ -1,91 +1,94 @@
 """API: polls — create, open, vote, close, read."""
 
-from flask import request
-from flask_babel import gettext as _
-
 from governance.api import bp
-from governance.api.common import json_body, requires
-from governance.errors import ValidationFailed
+from governance.api.common import body, query, refusals, requires
 from governance.extensions import db
 from governance.voting import services as voting
-from governance.voting.models import Poll, PollState
+from governance.voting.models import Poll
+from governance.voting.schemas import (
+    PollCreateSchema,
+    PollListSchema,
+    PollQuerySchema,
+    PollSchema,
+    ReceiptSchema,
+    TurnoutSchema,
+    VoteSchema,
+    turnout_answer,
+)
 
 
 @bp.post("/polls")
 @requires(Poll.can_create)
-def create_poll(actor):
-    data = json_body()
-    poll = voting.create_poll(
-        actor,
-        application_id=data.get("application_id"),
-        title=data.get("title"),
-        description=data.get("description") or "",
-        secret=data.get("secret"),
-        majority=data.get("majority"),
-        previous_poll_id=data.get("previous_poll_id"),
-        meeting_id=data.get("meeting_id"),
-    )
+@bp.doc(summary="Prepare a poll in draft: an admission (application_id) or a motion (title)")
+@body(PollCreateSchema)
+@bp.response(201, PollSchema)
+@refusals(401, 403, 409)
+def create_poll(actor, data):
+    poll = voting.create_poll(actor, **{**data, "description": data["description"] or ""})
     db.session.commit()
-    return voting.poll_json(poll), 201
+    return poll
 
 
 @bp.get("/polls")
 @requires(Poll.can_read)
-def list_polls(user):
-    state = request.args.get("state") or None
-    if state and state not in {s.value for s in PollState}:
-        raise ValidationFailed.on("state", _("Choose draft, open or closed."))
-    return {"items": [voting.poll_json(p) for p in voting.list_polls(state)]}
+@bp.doc(summary="Polls, optionally by state")
+@query(PollQuerySchema)
+@bp.response(200, PollListSchema)
+@refusals(401)
+def list_polls(user, args):
+    return {"items": voting.list_polls(args["state"])}
 
 
-@bp.get("/polls/<int:poll_id>")
+@bp.get("/polls/<int:id>")
 @requires(Poll.can_read)
-def get_poll(user, poll_id):
-    return voting.poll_json(voting.get_poll(poll_id))
+@bp.doc(summary="One poll; while open the count but no choices")
+@bp.response(200, PollSchema)
+@refusals(401, 404)
+def get_poll(user, id):  # noqa: A002 - the contract's path parameter
+    return voting.get_poll(id)
 
 
-@bp.post("/polls/<int:poll_id>/open")
+@bp.post("/polls/<int:id>/open")
 @requires(Poll.can_open)
-def open_poll(actor, poll_id):
-    poll = voting.open_poll(actor, voting.get_poll(poll_id))
+@bp.doc(summary="Open the poll: eligible cities (and for a meeting presence and proxies) frozen (chair)")
+@bp.response(200, PollSchema)
+@refusals(401, 403, 404, 409)
+def open_poll(actor, id):  # noqa: A002 - the contract's path parameter
+    poll = voting.open_poll(actor, voting.get_poll(id))
     db.session.commit()
-    return voting.poll_json(poll)
+    return poll
 
 
-@bp.post("/polls/<int:poll_id>/votes")
+@bp.post("/polls/<int:id>/votes")
 @requires()
-def cast_vote(user, poll_id):
-    data = json_body()
+@bp.doc(summary="Cast your city's vote, one whose proxy you hold (on_behalf_of), or a hand in the room (in_room)")
+@body(VoteSchema)
+@bp.response(201, ReceiptSchema)
+@refusals(401, 403, 404, 409)
+def cast_vote(user, data, id):  # noqa: A002 - the contract's path parameter
     receipt = voting.cast_vote(
-        user,
-        poll_id,
-        data.get("choice"),
-        on_behalf_of=data.get("on_behalf_of"),
-        city_id=data.get("city_id"),
-        in_room=data.get("in_room", False),
+        user, id, data["choice"], on_behalf_of=data["on_behalf_of"], city_id=data["city_id"], in_room=data["in_room"]
     )
     db.session.commit()
-    return {"receipt": receipt, "poll_id": poll_id}, 201
+    return {"receipt": receipt, "poll_id": id}
 
 
-@bp.post("/polls/<int:poll_id>/close")
+@bp.post("/polls/<int:id>/close")
 @requires(Poll.can_close)
-def close_poll(actor, poll_id):
-    poll = voting.close_poll(actor, poll_id)
+@bp.doc(summary="Close the poll: tally and outcome frozen, effects applied (chair)")
+@bp.response(200, PollSchema)
+@refusals(401, 403, 404, 409)
+def close_poll(actor, id):  # noqa: A002 - the contract's path parameter
+    poll = voting.close_poll(actor, id)
     db.session.commit()
-    return voting.poll_json(poll)
+    return poll
 
 
-@bp.get("/polls/<int:poll_id>/turnout")
+@bp.get("/polls/<int:id>/turnout")
 @requires(Poll.can_see_turnout)
-def poll_turnout(user, poll_id):
-    poll = voting.get_poll(poll_id)
-    turnout = voting.turnout(poll)
-    voted_ids = set(turnout.voted)
-    return {
-        "poll_id": poll.id,
-        "state": poll.state.value,
-        "eligible_count": len(turnout.eligible),
-        "cast_count": turnout.cast_count,
-        "cities": [{"city_id": c.id, "name": c.name, "voted": c.id in voted_ids} for c in turnout.eligible],
-    }
+@bp.doc(summary="Which eligible cities have voted, never how (chair, secretariat)")
+@bp.response(200, TurnoutSchema)
+@refusals(401, 403, 404)
+def poll_turnout(user, id):  # noqa: A002 - the contract's path parameter
+    poll = voting.get_poll(id)
+    return turnout_answer(poll, voting.turnout(poll))

@@ -527,21 +527,3 @@ def open_polls_for(user: User) -> list[Poll]:
     )
 
 
-def poll_json(poll: Poll) -> dict:
-    return {
-        "id": poll.id,
-        "kind": poll.kind.value,
-        "title": poll.title,
-        "description": poll.description,
-        "state": poll.state.value,
-        "secret": poll.secret,
-        "majority": poll.majority.value,
-        "application_id": poll.application_id,
-        "previous_poll_id": poll.previous_poll_id,
-        "meeting_id": poll.meeting_id,
-        "eligible_count": poll.eligible_count,
-        "cast_count": cast_count(poll),
-        "opened_at": poll.opened_at.isoformat(timespec="seconds") if poll.opened_at else None,
-        "closed_at": poll.closed_at.isoformat(timespec="seconds") if poll.closed_at else None,
-        "result": poll.result,
-    }

@@ -15,6 +15,7 @@ from governance.members.models import City
 from governance.voting import services as voting
 from governance.voting.forms import MotionForm
 from governance.voting.models import Choice, Poll, PollState
+from governance.voting.schemas import TurnoutSchema, turnout_answer
 from governance.voting.texts import reason_sentence, turnout_sentence
 
 bp = Blueprint("voting", __name__)
@@ -189,13 +190,5 @@ def poll_close(poll_id):
 @allowed(Poll.can_see_turnout)
 def poll_turnout(poll_id):
     poll = voting.get_poll(poll_id)
-    turnout = voting.turnout(poll)
-    return jsonify(
-        {
-            "state": poll.state.value,
-            "cast": turnout.cast_count,
-            "eligible": len(turnout.eligible),
-            "voted": [c.id for c in turnout.eligible if c.id in turnout.voted],
-            "text": turnout_sentence(turnout.cast_count, len(turnout.eligible)),
-        }
-    )
+    # The same shape as GET /api/v1/polls/{id}/turnout: one schema for both.
+    return jsonify(TurnoutSchema().dump(turnout_answer(poll, voting.turnout(poll))))
