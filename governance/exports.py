@@ -17,7 +17,8 @@ from typing import Any, Optional
 
 from flask import Response
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # as the OpenAPI document names it; the download adds the charset
+CSV_MIMETYPE = f"{CSV_MEDIA_TYPE}; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
 # Spreadsheets run a cell that starts with one of these as a formula (or a DDE command).

@@ -2,6 +2,7 @@
 
 from flask import request
 
+from governance import exports
 from governance.api import bp
 from governance.api.common import query, refusals, requires
 from governance.charts.schemas import ChartQuerySchema
@@ -13,7 +14,7 @@ CHART_CONTENT = {
         "200": {
             "description": "The chart, or the data it is drawn from",
             "headers": {"ETag": {"schema": {"type": "string"}}},
-            "content": {"image/svg+xml": {}, "image/png": {}, "text/csv": {}},
+            "content": {"image/svg+xml": {}, "image/png": {}, exports.CSV_MEDIA_TYPE: {}},
         },
         "304": {"description": "Not modified (If-None-Match matched the ETag)"},
     }
