@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
-from vote_path import CHAIR_EMAIL, PASSWORD, SEC_EMAIL, TAG, drop_database, fresh_database  # noqa: E402
+from vote_path import SEC_EMAIL, TAG, bench_app, drop_database, fresh_database  # noqa: E402
 
 
 def main() -> int:
@@ -89,25 +89,12 @@ class StatementTimes:
 def run(args, url: str, tmp: str) -> None:
     from seed_app import seed
 
-    from governance import create_app
-    from governance.accounts import services as accounts
     from governance.accounts.models import User
     from governance.extensions import db
     from governance.voting import services as voting
 
-    app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-                      "DOCUMENTS_DIR": os.path.join(tmp, "documents")})
+    app, sec_token, chair_token = bench_app(url, tmp)
     client = app.test_client()
-    with app.app_context():
-        done = app.test_cli_runner().invoke(args=["init-db"])
-        if done.exit_code != 0:
-            raise RuntimeError(f"init-db: {done.output[-400:]} {done.exception!r}")
-        sec = accounts.create_user(None, SEC_EMAIL, "Secretariaat", ["secretariat"], PASSWORD)
-        chair = accounts.create_user(None, CHAIR_EMAIL, "Voorzitter", ["chair"], PASSWORD)
-        db.session.commit()
-        sec_token, chair_token = accounts.issue_token(None, sec), accounts.issue_token(None, chair)
-        db.session.commit()
 
     def api(method, path, token, body=None, want=200):
         r = client.open(f"/api/v1{path}", method=method, json=body, headers={"Authorization": f"Bearer {token}"})

@@ -117,27 +117,35 @@ def measure(client, jobs, log: StatementLog, profile: bool) -> dict:
     return result
 
 
-def app_side(kind: str, count: int, tmp: str, profile: bool) -> dict:
-    from seed_app import seed
-
+def bench_app(url: str, tmp: str):
+    """The app on a fresh database, with a secretariat and a chair account and their tokens (shared with close_path)."""
     from governance import create_app
     from governance.accounts import services as accounts
     from governance.extensions import db
 
+    app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+                      "DOCUMENTS_DIR": os.path.join(tmp, "documents")})
+    with app.app_context():
+        done = app.test_cli_runner().invoke(args=["init-db"])
+        if done.exit_code != 0:
+            raise RuntimeError(f"init-db: {done.output[-400:]} {done.exception!r}")
+        sec = accounts.create_user(None, SEC_EMAIL, "Secretariaat", ["secretariat"], PASSWORD)
+        chair = accounts.create_user(None, CHAIR_EMAIL, "Voorzitter", ["chair"], PASSWORD)
+        db.session.commit()
+        sec_token, chair_token = accounts.issue_token(None, sec), accounts.issue_token(None, chair)
+        db.session.commit()
+    return app, sec_token, chair_token
+
+
+def app_side(kind: str, count: int, tmp: str, profile: bool) -> dict:
+    from seed_app import seed
+
+    from governance.extensions import db
+
     url = fresh_database(kind, "bench_vote_path_app" + TAG, tmp)
     try:
-        app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                          "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-                          "DOCUMENTS_DIR": os.path.join(tmp, "documents")})
-        with app.app_context():
-            done = app.test_cli_runner().invoke(args=["init-db"])
-            if done.exit_code != 0:
-                raise RuntimeError(f"init-db: {done.output[-400:]} {done.exception!r}")
-            sec = accounts.create_user(None, SEC_EMAIL, "Secretariaat", ["secretariat"], PASSWORD)
-            chair = accounts.create_user(None, CHAIR_EMAIL, "Voorzitter", ["chair"], PASSWORD)
-            db.session.commit()
-            sec_token, chair_token = accounts.issue_token(None, sec), accounts.issue_token(None, chair)
-            db.session.commit()
+        app, sec_token, chair_token = bench_app(url, tmp)
         client = app.test_client()
 
         def api(method, path, token, body=None, want=200):

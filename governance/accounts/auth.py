@@ -87,26 +87,22 @@ class TokenUser:
         return f"<TokenUser {self.id}>"
 
 
-_TOKEN_LOOKUP: list[sa.Select] = []
-
-
+@functools.cache
 def _token_lookup() -> sa.Select:
     """Built once: token, account and roles in one statement, one row per role."""
-    if not _TOKEN_LOOKUP:
-        token, user, role = ApiToken.__table__, User.__table__, UserRole.__table__
-        _TOKEN_LOOKUP.append(
-            sa.select(
-                user.c.id, user.c.name, user.c.city_id, token.c.id.label("token_id"), token.c.last_used_at, role.c.role
-            )
-            .select_from(token.join(user, user.c.id == token.c.user_id).outerjoin(role, role.c.user_id == user.c.id))
-            .where(
-                token.c.token_hash == sa.bindparam("token_hash"),
-                token.c.revoked_at.is_(None),
-                token.c.expires_at > sa.bindparam("now"),
-                user.c.active.is_(True),
-            )
+    token, user, role = ApiToken.__table__, User.__table__, UserRole.__table__
+    return (
+        sa.select(
+            user.c.id, user.c.name, user.c.city_id, token.c.id.label("token_id"), token.c.last_used_at, role.c.role
         )
-    return _TOKEN_LOOKUP[0]
+        .select_from(token.join(user, user.c.id == token.c.user_id).outerjoin(role, role.c.user_id == user.c.id))
+        .where(
+            token.c.token_hash == sa.bindparam("token_hash"),
+            token.c.revoked_at.is_(None),
+            token.c.expires_at > sa.bindparam("now"),
+            user.c.active.is_(True),
+        )
+    )
 
 
 def user_for_token(token: str) -> Optional[TokenUser]:

@@ -181,21 +181,17 @@ def _add_version(actor, document: MeetingDocument, data: bytes) -> DocumentVersi
     return version
 
 
-def may_see_unpublished(user) -> bool:
-    return Meeting.can_see_unpublished(user)
-
-
 def visible_documents(meeting: Meeting, user, today: dt.date) -> list[MeetingDocument]:
     """The meeting's documents the user may see today: the secretariat all, others from their publication date."""
     query = sa.select(MeetingDocument).where(MeetingDocument.meeting_id == meeting.id)
-    if not may_see_unpublished(user):
+    if not Meeting.can_see_unpublished(user):
         query = query.where(MeetingDocument.publish_on <= today)
     return list(db.session.scalars(query.order_by(MeetingDocument.publish_on, MeetingDocument.id)))
 
 
 def version_for_download(document: MeetingDocument, number: int, user, today: dt.date) -> DocumentVersion:
     """A version the user may download; an unpublished document does not exist for board members."""
-    if not may_see_unpublished(user) and not document.is_published(today):
+    if not Meeting.can_see_unpublished(user) and not document.is_published(today):
         raise NotFound(_("There is no document with number %(id)s.", id=document.id))
     version = next((v for v in document.versions if v.version == number), None)
     if version is None:
