@@ -5,10 +5,20 @@ from flask import Flask
 
 from governance.extensions import db, sqlite_deferred
 
+# An execution option for a connection of its own that reads one statement outside any transaction (SQLite).
+IMPLICIT_READ = "governance_implicit_read"
+
 
 def is_sqlite() -> bool:
     """True when the app runs on SQLite, where row locks do not exist."""
     return db.engine.dialect.name == "sqlite"
+
+
+def engine_options(config) -> None:
+    """No ping before each checkout on SQLite: a database file has no server that could drop the connection."""
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
 
 
 def configure_engine(app: Flask) -> None:
@@ -32,7 +42,10 @@ def configure_engine(app: Flask) -> None:
 
         @sa.event.listens_for(engine, "begin")
         def on_begin(connection):
-            connection.exec_driver_sql("BEGIN" if sqlite_deferred.get() else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(IMPLICIT_READ):
+                return  # one read in SQLite's own implicit transaction: no BEGIN, nothing to roll back
+            # Sent on the driver's connection itself: through exec_driver_sql a BEGIN costs as much as a query.
+            connection.connection.driver_connection.execute("BEGIN" if sqlite_deferred.get() else "BEGIN IMMEDIATE")
 
 
 def lock_for_share(stmt: sa.Select) -> sa.Select:

@@ -50,7 +50,8 @@ def hash_token(token: str) -> str:
 
 def make_engine(url: str) -> sa.Engine:
     """An engine with the same settings the app uses on each database."""
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    # As the app: a ping before each checkout on PostgreSQL, none on a SQLite file.
+    engine = sa.create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
@@ -65,7 +66,7 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def on_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # as the app sends it
 
     return engine
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from governance import clock
 from governance.accounts.models import Anonymous, ApiToken, Role, User, UserRole
 from governance.accounts.token_use import init_token_use, note_use
+from governance.database import IMPLICIT_READ
 from governance.extensions import db, login_manager, sqlite_deferred
 
 
@@ -105,17 +106,19 @@ def _token_lookup() -> sa.Select:
     )
 
 
-def user_for_token(token: str) -> Optional[TokenUser]:
+def user_for_token(token: str, connection: Optional[sa.Connection] = None) -> Optional[TokenUser]:
     """The active user a bearer token belongs to, or None for an unknown, revoked or expired token.
 
     One Core statement on the vote's hot path: revocation, expiry and deactivation are conditions of it,
     the roles come as its rows, and the token's last use comes back too, so that noting this use costs
-    no statement of its own.
+    no statement of its own. It runs on the request's session unless given a connection.
     """
     if not token:
         return None
     now = clock.now()
-    rows = db.session.connection().execute(_token_lookup(), {"token_hash": hash_token(token), "now": now}).all()
+    if connection is None:
+        connection = db.session.connection()
+    rows = connection.execute(_token_lookup(), {"token_hash": hash_token(token), "now": now}).all()
     if not rows:
         return None
     first = rows[0]
@@ -138,19 +141,16 @@ def _authenticate_before_writing(token: str) -> Optional[TokenUser]:
 
     A write request on SQLite begins with BEGIN IMMEDIATE. Were the token lookup its first
     statement, the database's single write lock would be held through authentication and every
-    other writer would wait for it; read apart, the lock covers only the writing itself.
+    other writer would wait for it; read apart, the lock covers only the writing itself. The read
+    is one statement on a pooled connection of its own, outside any transaction (SQLite's implicit
+    one), so that it costs no BEGIN and no rollback of the request's session.
     """
     if not token:
         return None
     if db.session.get_bind().dialect.name != "sqlite" or sqlite_deferred.get() or db.session().in_transaction():
         return user_for_token(token)
-    reset = sqlite_deferred.set(True)
-    try:
-        user = user_for_token(token)  # a light object: nothing of it is tied to the read that found it
-        db.session.rollback()
-    finally:
-        sqlite_deferred.reset(reset)
-    return user
+    with db.engine.connect().execution_options(**{IMPLICIT_READ: True}) as connection:
+        return user_for_token(token, connection)  # a light object: nothing of it is tied to the read that found it
 
 
 Rule = Callable[[object], bool]

@@ -490,11 +490,16 @@ def cast_modes(poll: Poll) -> dict[int, tuple[CastMode, int]]:
 
 
 def complete_result(
-    poll: Poll, result: dict, effects: Optional[dict], modes: Optional[dict[int, tuple[CastMode, int]]] = None
+    poll: Poll,
+    result: dict,
+    effects: Optional[dict],
+    modes: Optional[dict[int, tuple[CastMode, int]]] = None,
+    voters: Optional[int] = None,
 ) -> dict:
     """Add to a result being frozen: how each named vote was cast, who did not vote, and the effects.
 
-    `modes` is `cast_modes(poll)` when the caller has read it already (the close reads it with the ballots).
+    `modes` is `cast_modes(poll)` when the caller has read it already (the close reads it with the ballots);
+    `voters` the number of cities that voted, when known: if every eligible city did, none is looked for.
     """
     if modes is None:
         modes = cast_modes(poll) if result.get("votes") else {}
@@ -503,7 +508,7 @@ def complete_result(
         vote["cast"] = mode.value
         if mode == CastMode.IN_ROOM:
             vote["entered_by"] = user_id
-    result["not_voted"] = not_voted(poll)
+    result["not_voted"] = [] if voters is not None and voters >= poll.eligible_count else not_voted(poll)
     result["effects"] = effects or {"admitted": [], "renamed": None}
     return result
 
@@ -589,8 +594,6 @@ def hands_to_record(poll: Poll) -> list[City]:
         .where(PollEligibleCity.poll_id == poll.id)
     ).all()
     return sorted((c for c in cities if c.id not in voted and c.id not in delegated), key=members.sort_key)
-
-
 
 
 def named_ballot(poll: Poll, city_id: int) -> Optional[Ballot]:

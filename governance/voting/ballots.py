@@ -68,18 +68,10 @@ def rewrite_secret_ballots(poll_id: int) -> list[FreshBallot]:
                     for b, m in zip(fresh, mac_values, strict=True):
                         copy.write_row((b.id, poll_id, None, b.choice.value, b.receipt, m))
         else:
-            savepoint.execute(  # rows go in in the list's (random) order
-                sa.insert(_BALLOT),
-                [
-                    {
-                        "id": b.id,
-                        "poll_id": poll_id,
-                        "city_id": None,
-                        "choice": b.choice,
-                        "receipt": b.receipt,
-                        "mac": m,
-                    }
-                    for b, m in zip(fresh, mac_values, strict=True)
-                ],
+            # Rows go in in the list's (random) order, as plain tuples: 2,000 parameter sets through the
+            # Core insert's type processing cost more than writing them.
+            savepoint.exec_driver_sql(
+                "INSERT INTO ballot (id, poll_id, city_id, choice, receipt, mac) VALUES (?, ?, NULL, ?, ?, ?)",
+                [(b.id, poll_id, b.choice.value, b.receipt, m) for b, m in zip(fresh, mac_values, strict=True)],
             )
     return fresh

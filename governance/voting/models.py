@@ -173,7 +173,8 @@ class Ballot(db.Model):
     """
 
     id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
-    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"), index=True)
+    # No index of its own: uq_ballot_poll_city (poll_id, city_id) serves every lookup by poll.
+    poll_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("poll.id"))
     city_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("city.id"))
     choice: so.Mapped[Choice] = so.mapped_column(enum_column(Choice, "choice"))
     receipt: so.Mapped[str] = so.mapped_column(sa.String(16))

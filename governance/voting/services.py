@@ -420,6 +420,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     modes = None  # how each named vote came in; a secret result names none
     if poll.secret:
         rows = ballots.rewrite_secret_ballots(poll.id)
+        voters = db.session.scalar(sa.select(sa.func.count()).where(PollVoter.poll_id == poll.id))
     else:
         # Plain rows, city names with them: a poll of thousands is counted and frozen from one read.
         ballot, city = Ballot.__table__, City.__table__
@@ -429,6 +430,7 @@ def close_poll(actor, poll_id: int) -> Poll:
             .where(ballot.c.poll_id == poll.id)
         ).all()
         modes = room.cast_modes(poll)
+        voters = len(modes)
     counts = collections.Counter(row.choice for row in rows)
     tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
     quorum_met, adopted, reason = decide(tally, poll.majority)
@@ -458,7 +460,7 @@ def close_poll(actor, poll_id: int) -> Poll:
         "votes": votes,
         "closed_at": closed_at.isoformat(timespec="seconds"),
     }
-    poll.result_json = audit.canonical(room.complete_result(poll, result, effects, modes))
+    poll.result_json = audit.canonical(room.complete_result(poll, result, effects, modes, voters))
     db.session.flush()
     audit.record(
         "poll.closed",
@@ -525,5 +527,3 @@ def open_polls_for(user: User) -> list[Poll]:
             .order_by(Poll.opened_at, Poll.id)
         )
     )
-
-
