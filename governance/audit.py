@@ -142,28 +142,34 @@ def unsealed_mac(recorded_at, actor_id, action, object_type, object_id, data) ->
     return keys.mac(canonical(["unsealed", recorded_at, actor_id, action, object_type, object_id, data]))
 
 
-def _append(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> int:
-    """Write an entry unsealed, carrying its keyed MAC, in the caller's transaction; return the number it got."""
+def unsealed_entry(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The columns of an entry written unsealed, carrying its keyed MAC (for a statement that inserts it)."""
     object_type, object_id = _object_of(obj)
     actor_id = getattr(actor, "id", None)
     recorded_at = clock.now().isoformat(timespec="microseconds")
     text = canonical(data)
-    mac = unsealed_mac(recorded_at, actor_id, action, object_type, object_id, text)
-    result = db.session.connection().execute(
-        _statements()["insert_entry"],
-        {
-            "seq": None,
-            "recorded_at": recorded_at,
-            "actor_id": actor_id,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "data": text,
-            "prev_hash": None,
-            "entry_hash": mac,
-        },
-    )
-    return result.inserted_primary_key[0]
+    return {
+        "seq": None,
+        "recorded_at": recorded_at,
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "data": text,
+        "prev_hash": None,
+        "entry_hash": unsealed_mac(recorded_at, actor_id, action, object_type, object_id, text),
+    }
+
+
+def insert_entry_statement() -> sa.Insert:
+    """The INSERT of one entry, built once (for a hot path that writes the entry itself)."""
+    return _statements()["insert_entry"]
+
+
+def _append(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> int:
+    """Write an entry unsealed, carrying its keyed MAC, in the caller's transaction; return the number it got."""
+    entry = unsealed_entry(action, obj, actor, data)
+    return db.session.connection().execute(_statements()["insert_entry"], entry).inserted_primary_key[0]
 
 
 def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:
@@ -184,7 +190,11 @@ def record_hot(action: str, obj: Any = None, actor: Any = None, **data: Any) -> 
     the chain if its head is free; the close of a poll always seals before it counts. Until sealed, the
     entry's keyed MAC is what verify checks it against.
     """
-    entry_id = _append(action, obj, actor, data)
+    seal_if_due(_append(action, obj, actor, data))
+
+
+def seal_if_due(entry_id: int) -> None:
+    """After a hot entry was written as number `entry_id`: seal if it is the one in AUDIT_SEAL_EVERY that does."""
     every = int(current_app.config.get("AUDIT_SEAL_EVERY", 50)) if has_app_context() else 1
     if every <= 1 or entry_id % every == 0:
         seal(wait=False)

@@ -151,3 +151,48 @@ def test_the_close_counts_and_seals_every_vote_of_a_secret_poll(app, api, board,
         # The ballots were written by COPY inside the close's savepoint: a transaction id of their own.
         ballot_xids = {r.x for r in sql(app, "SELECT xmin::text AS x FROM ballot WHERE poll_id = :p", p=poll_id)}
         assert len(ballot_xids) == 1
+
+
+def _statements_of_one_vote(app, api, token, poll_id, choice="yes"):
+    seen = []
+
+    def note(_conn, _cursor, statement, _params, _context, _many):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = api("POST", f"/polls/{poll_id}/votes", {"choice": choice}, token)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    return response, seen
+
+
+def test_a_vote_writes_its_rows_in_one_statement_on_postgresql_and_three_on_sqlite(app, api, board):
+    poll_id = open_poll(api, board)
+    response, seen = _statements_of_one_vote(app, api, board["voters"][0], poll_id)
+    assert response.status_code == 201
+    writes = [s for s in seen if s in ("INSERT", "WITH", "UPDATE")]
+    # The token lookup and the poll with the city's standing are the two reads; then the rows.
+    assert writes == (["WITH"] if is_postgres(app) else ["INSERT", "INSERT", "INSERT"]), seen
+    with app.app_context():
+        counts = [
+            db.session.scalar(sa.text(f"SELECT count(*) FROM {table} WHERE poll_id = :p"), {"p": poll_id})
+            for table in ("poll_voter", "ballot")
+        ]
+    assert counts == [1, 1]
+
+
+def test_a_second_vote_of_a_city_writes_nothing(app, api, board):
+    """The voter row is what settles it; neither ballot nor entry follows a refused one."""
+    poll_id = open_poll(api, board)
+    first = board["voters"][0]
+    assert api("POST", f"/polls/{poll_id}/votes", {"choice": "yes"}, first).status_code == 201
+    with app.app_context():
+        entries = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    again = api("POST", f"/polls/{poll_id}/votes", {"choice": "no"}, first)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_voted"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == entries
+        assert db.session.scalar(sa.text("SELECT count(*) FROM ballot WHERE poll_id = :p"), {"p": poll_id}) == 1

@@ -277,7 +277,7 @@ def _vote_statements(dialect: str) -> dict:
             .where(poll.c.id == sa.bindparam("poll_id"))
         )
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        _VOTE_STATEMENTS[dialect] = {
+        _VOTE_STATEMENTS[dialect] = statements = {
             "poll": poll_and_city.with_for_update(read=True, of=poll) if dialect == "postgresql" else poll_and_city,
             "standing": sa.select(eligible.c.city_id, voter.c.user_id)
             .select_from(
@@ -290,7 +290,51 @@ def _vote_statements(dialect: str) -> dict:
             "voter": insert(voter).on_conflict_do_nothing().returning(sa.literal(1)),
             "ballot": sa.insert(Ballot.__table__),
         }
+        if dialect == "postgresql":
+            statements["vote"] = _one_statement_vote()
     return _VOTE_STATEMENTS[dialect]
+
+
+def _one_statement_vote() -> sa.Select:
+    """PostgreSQL: the voter, the ballot and the audit entry in one statement (writable CTEs), one round trip.
+
+    The ballot and the entry are written from the voter row the first CTE returns, so a city that has
+    voted (ON CONFLICT DO NOTHING: no row) gets neither; the statement returns the entry's number, or no row.
+    """
+    voter, ballot, entry = PollVoter.__table__, Ballot.__table__, audit.AuditEntry.__table__
+    new_voter = (
+        postgresql.insert(voter)
+        .values({name: sa.bindparam(name) for name in ("poll_id", "city_id", "user_id", "voted_at", "cast_mode")})
+        .on_conflict_do_nothing()
+        .returning(voter.c.poll_id)
+        .cte("new_voter")
+    )
+    ballot_columns = ("id", "city_id", "choice", "receipt", "mac")
+    new_ballot = (
+        sa.insert(ballot)
+        .from_select(
+            ["poll_id", *ballot_columns],
+            sa.select(
+                new_voter.c.poll_id,
+                *(sa.bindparam(f"ballot_{name}", type_=ballot.c[name].type) for name in ballot_columns),
+            ),
+        )
+        .returning(ballot.c.id)
+        .cte("new_ballot")
+    )
+    entry_columns = [c.name for c in entry.columns if c.name != "id"]
+    new_entry = (
+        sa.insert(entry)
+        .from_select(
+            entry_columns,
+            sa.select(*(sa.bindparam(f"entry_{name}", type_=entry.c[name].type) for name in entry_columns)).where(
+                sa.exists(sa.select(new_voter.c.poll_id))
+            ),
+        )
+        .returning(entry.c.id)
+        .cte("new_entry")
+    )
+    return sa.select(new_entry.c.id).add_cte(new_ballot)
 
 
 def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=None, in_room=False) -> str:
@@ -328,42 +372,51 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
         raise ValidationFailed(message, fields={"choice": [message]}) from None
     if voter_id is not None:
         raise _already_voted(city_id, voter_id)
-    # The primary key (poll, city) settles a race between two board members of one city.
-    inserted = connection.execute(
-        statements["voter"],
-        {"poll_id": poll_id, "city_id": city_id, "user_id": user.id, "voted_at": clock.now(), "cast_mode": cast_mode},
-    ).first()
-    if inserted is None:
-        raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
     receipt = new_receipt()
     ballot_id = ballots.new_ballot_id()
-    connection.execute(
-        statements["ballot"],
-        {
-            "id": ballot_id,
-            "poll_id": poll_id,
-            "choice": choice_value,
-            "receipt": receipt,
-            "city_id": None if poll.secret else city_id,
-            # A secret ballot is vouched for by a keyed MAC, since the chain must not know its choice.
-            "mac": ballots.ballot_mac(poll_id, ballot_id, choice_value.value, receipt) if poll.secret else None,
-        },
-    )
-    if poll.meeting_id is not None:
-        room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
+    voter = {
+        "poll_id": poll_id,
+        "city_id": city_id,
+        "user_id": user.id,
+        "voted_at": clock.now(),
+        "cast_mode": cast_mode,
+    }
+    ballot = {
+        "id": ballot_id,
+        "city_id": None if poll.secret else city_id,
+        "choice": choice_value,
+        "receipt": receipt,
+        # A secret ballot is vouched for by a keyed MAC, since the chain must not know its choice.
+        "mac": ballots.ballot_mac(poll_id, ballot_id, choice_value.value, receipt) if poll.secret else None,
+    }
     if poll.secret:
-        audit.record_hot("vote.cast", ("poll", poll_id), user, city_id=city_id, cast=cast_mode)
+        said = {"city_id": city_id, "cast": cast_mode}
     else:
-        audit.record_hot(
-            "vote.cast",
-            ("poll", poll_id),
-            user,
-            city_id=city_id,
-            choice=choice_value,
-            ballot_id=ballot_id,
-            receipt=receipt,
-            cast=cast_mode,
-        )
+        said = {
+            "city_id": city_id,
+            "choice": choice_value,
+            "ballot_id": ballot_id,
+            "receipt": receipt,
+            "cast": cast_mode,
+        }
+    entry = audit.unsealed_entry("vote.cast", ("poll", poll_id), user, said)
+    if "vote" in statements:
+        # One round trip for the three rows. Presence before them, so its entry precedes the vote's as on SQLite.
+        if poll.meeting_id is not None:
+            room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
+        params = voter | {f"ballot_{k}": v for k, v in ballot.items()} | {f"entry_{k}": v for k, v in entry.items()}
+        entry_id = connection.execute(statements["vote"], params).scalar()
+        if entry_id is None:
+            raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
+    else:
+        # The primary key (poll, city) settles a race between two board members of one city.
+        if connection.execute(statements["voter"], voter).first() is None:
+            raise _already_voted(city_id, db.session.get(PollVoter, (poll_id, city_id)).user_id)
+        connection.execute(statements["ballot"], ballot | {"poll_id": poll_id})
+        if poll.meeting_id is not None:
+            room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
+        entry_id = connection.execute(audit.insert_entry_statement(), entry).inserted_primary_key[0]
+    audit.seal_if_due(entry_id)
     return receipt
 
 
