@@ -35,6 +35,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,7 +71,9 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 SEC_EMAIL, CHAIR_EMAIL = "secretariaat@bench.test", "voorzitter@bench.test"
 ADMIN_PASSWORD = "Bench-Load-Beheer-2017"
 
-TARGET_RATIO, AIM_RATIO = 0.5, 0.8
+# The targets: SQLite at least 0.7 of the floor, PostgreSQL at least 0.5 (aim 0.8).
+TARGET_RATIO = {"sqlite": 0.7, "postgres": 0.5}
+AIM_RATIO = 0.8
 TARGET_P99_MS = 100.0
 TARGET_CLOSE_MS = 50.0
 TARGET_RSS_MB = 150.0
@@ -583,10 +586,20 @@ def table(results: dict, pages: dict | None, args) -> str:
         fbest, abest = best_throughput(fp), best_throughput(ap)
         ft, at = (fbest or {}).get("votes_per_s"), (abest or {}).get("votes_per_s")
         ratio = at / ft if ft and at is not None else None
+        # Best against best, and with several runs also median against median (the steadier of the two).
+        fruns, aruns = runs_of(fp, "throughput"), runs_of(ap, "throughput")
+        median = None
+        if len(fruns) > 1 and len(aruns) > 1:
+            median = statistics.median(p["votes_per_s"] for p in aruns) / statistics.median(
+                p["votes_per_s"] for p in fruns)
+        target = TARGET_RATIO[kind]
+        aim = f" (aim {AIM_RATIO}×)" if kind == "postgres" else ""
         rows.append(f"| {label} | throughput, votes/s ({args.clients} clients) | {dash(ft)} | {dash(at)}"
-                    f"{f' (**{ratio:.2f}×** floor)' if ratio is not None else ''} | ≥ 0.5× floor (aim 0.8×) | "
-                    f"{yes_no(None if ratio is None else ratio >= TARGET_RATIO)}"
-                    f"{' (aim met)' if ratio is not None and ratio >= AIM_RATIO else ''} |")
+                    f"{f' (**{ratio:.2f}×** floor' if ratio is not None else ''}"
+                    f"{f'; median of {len(aruns)} runs {median:.2f}×' if median is not None else ''}"
+                    f"{')' if ratio is not None else ''} | ≥ {target}× floor{aim} | "
+                    f"{yes_no(None if ratio is None else ratio >= target)}"
+                    f"{' (aim met)' if aim and ratio is not None and ratio >= AIM_RATIO else ''} |")
         fcpu, acpu = (fbest or {}).get("cpu_server_ms_per_vote"), (abest or {}).get("cpu_server_ms_per_vote")
         if fcpu or acpu:
             def cpu(p, kind=kind):

@@ -484,8 +484,10 @@ def close_poll(actor, poll_id: int) -> Poll:
         ).all()
         modes = room.cast_modes(poll)
         voters = len(modes)
-    counts = collections.Counter(row.choice for row in rows)
-    tally = Tally(counts[Choice.YES], counts[Choice.NO], counts[Choice.ABSTAIN], poll.eligible_count)
+    # Each row's fields read once, the choice as its text: the tally, the fingerprint and the votes use them.
+    plain = [(row.id, row.choice.value, row) for row in rows]
+    counts = collections.Counter(choice for _, choice, _ in plain)
+    tally = Tally(counts[Choice.YES.value], counts[Choice.NO.value], counts[Choice.ABSTAIN.value], poll.eligible_count)
     quorum_met, adopted, reason = decide(tally, poll.majority)
     # The effects first, so that the frozen result states them (membership, rename).
     effects = None
@@ -494,7 +496,7 @@ def close_poll(actor, poll_id: int) -> Poll:
     votes = None
     if not poll.secret:
         keyed = sorted(
-            (_name_key(r.city_name or ""), r.city_name or "", r.city_id, r.choice.value, r.receipt) for r in rows
+            (_name_key(r.city_name or ""), r.city_name or "", r.city_id, choice, r.receipt) for _, choice, r in plain
         )
         votes = [
             {"city_id": city_id, "city": name or None, "choice": choice, "receipt": receipt}
@@ -513,8 +515,8 @@ def close_poll(actor, poll_id: int) -> Poll:
         "votes": votes,
         "closed_at": closed_at.isoformat(timespec="seconds"),
     }
+    # Written with the head below, in one UPDATE of the poll row.
     poll.result_json = audit.canonical(room.complete_result(poll, result, effects, modes, voters))
-    db.session.flush()
     audit.record(
         "poll.closed",
         poll,
@@ -528,7 +530,7 @@ def close_poll(actor, poll_id: int) -> Poll:
         reason=reason,
         quorum_met=quorum_met,
         majority=poll.majority,
-        ballots=ballot_digest((r.id, r.choice.value) for r in rows),
+        ballots=ballot_digest((ballot_id, choice) for ballot_id, choice, _ in plain),
     )
     # The signed record carries the head as it stands with the close and its effects sealed.
     head = audit.head()
