@@ -21,7 +21,10 @@ def app_config():
 
 
 def me(client, token):
-    return client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"})
+    """GET /users/me, closed as a WSGI server closes it once sent (the token's use is written then)."""
+    response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"})
+    response.close()
+    return response
 
 
 def english(client):
@@ -270,3 +273,23 @@ def test_a_link_ends_with_its_persons_account(app, people, invitation_link):
         assert response.status_code == 400
         assert "the account it was sent to has been deactivated" in response.get_data(as_text=True)
     assert registrations(app) == 0
+
+
+def test_a_tokens_use_is_written_after_the_answer_is_sent(app, people):
+    """The request that comes due does not wait for the notes: they are written once the server closes it."""
+    _, email = people.user("board", city_id=people.city())
+    token = people.token(email)
+
+    def last_used():
+        with app.app_context():
+            return db.session.scalar(sa.select(ApiToken.last_used_at).where(ApiToken.user_id == _user_id(email)))
+
+    response = app.test_client().get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert last_used() is None
+    response.close()
+    assert last_used() is not None
+
+
+def _user_id(email):
+    return db.session.scalar(sa.select(User.id).where(User.email == email))

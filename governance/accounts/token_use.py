@@ -30,10 +30,19 @@ class TokenUseNotes:
 
 
 def init_token_use(app: Flask) -> None:
-    app.extensions[EXTENSION] = TokenUseNotes()
+    app.extensions[EXTENSION] = notes = TokenUseNotes()
 
-    @app.teardown_request
-    def write_token_use(_exc):
+    @app.after_request
+    def write_token_use_after_sending(response):
+        # Once the answer is sent, not before: a thousand notes take tens of milliseconds to write, and
+        # the request that happens to come due (a vote, the close of a poll) should not wait for them.
+        if notes.pending and time.monotonic() - notes.written_at >= _interval():
+            response.call_on_close(lambda: _write_in_context(app))
+        return response
+
+
+def _write_in_context(app: Flask) -> None:
+    with app.app_context():
         write_notes()
 
 
@@ -60,9 +69,8 @@ def write_notes(force: bool = False) -> None:
             return
         pending, notes.pending = notes.pending, {}
         notes.written_at = time.monotonic()
-    # The request is over: end its session's transaction first. A response that read the database after
-    # the commit (a poll's JSON after its close) holds SQLite's write lock in it until the app context
-    # ends, and this write, on a connection of its own, would wait out the busy timeout behind it.
+    # End this context's session first: should a caller have read or written in it, its transaction would
+    # hold SQLite's write lock, and this write, on a connection of its own, would wait out the busy timeout.
     db.session.close()
     try:
         with db.engine.begin() as connection:
