@@ -161,15 +161,14 @@ def unsealed_entry(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> d
     }
 
 
-def insert_entry_statement() -> sa.Insert:
-    """The INSERT of one entry, built once (for a hot path that writes the entry itself)."""
-    return _statements()["insert_entry"]
+def write_unsealed(entry: dict[str, Any]) -> int:
+    """Insert an entry made by unsealed_entry in the caller's transaction; return the number it got."""
+    return db.session.connection().execute(_statements()["insert_entry"], entry).inserted_primary_key[0]
 
 
 def _append(action: str, obj: Any, actor: Any, data: dict[str, Any]) -> int:
     """Write an entry unsealed, carrying its keyed MAC, in the caller's transaction; return the number it got."""
-    entry = unsealed_entry(action, obj, actor, data)
-    return db.session.connection().execute(_statements()["insert_entry"], entry).inserted_primary_key[0]
+    return write_unsealed(unsealed_entry(action, obj, actor, data))
 
 
 def record(action: str, obj: Any = None, actor: Any = None, **data: Any) -> None:

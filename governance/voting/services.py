@@ -399,11 +399,11 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
             "receipt": receipt,
             "cast": cast_mode,
         }
-    entry = audit.unsealed_entry("vote.cast", ("poll", poll_id), user, said)
     if "vote" in statements:
         # One round trip for the three rows. Presence before them, so its entry precedes the vote's as on SQLite.
         if poll.meeting_id is not None:
             room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
+        entry = audit.unsealed_entry("vote.cast", ("poll", poll_id), user, said)
         params = voter | {f"ballot_{k}": v for k, v in ballot.items()} | {f"entry_{k}": v for k, v in entry.items()}
         entry_id = connection.execute(statements["vote"], params).scalar()
         if entry_id is None:
@@ -415,7 +415,7 @@ def cast_vote(user: User, poll_id: int, choice, *, on_behalf_of=None, city_id=No
         connection.execute(statements["ballot"], ballot | {"poll_id": poll_id})
         if poll.meeting_id is not None:
             room.mark_present_by_vote(poll.meeting_id, city_id, user.id)
-        entry_id = connection.execute(audit.insert_entry_statement(), entry).inserted_primary_key[0]
+        entry_id = audit.write_unsealed(audit.unsealed_entry("vote.cast", ("poll", poll_id), user, said))
     audit.seal_if_due(entry_id)
     return receipt
 
